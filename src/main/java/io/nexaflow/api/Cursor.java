@@ -1,0 +1,54 @@
+package io.nexaflow.api;
+
+import io.nexaflow.problem.ProblemException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * A keyset position (time, id) in a list ordered newest first, as an opaque URL-safe string.
+ * Stable under concurrent inserts: rows written after the first page never shift later pages.
+ */
+public record Cursor(Instant at, String id) {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+
+    public String encode() {
+        String raw = at.getEpochSecond() + ":" + at.getNano() + ":" + id;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Null for the first page; a 400 problem for a cursor this service did not make. */
+    public static Cursor decode(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":", 3);
+            return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])), parts[2]);
+        } catch (RuntimeException e) {
+            throw ProblemException.badRequest("'cursor' is not a cursor returned by this API");
+        }
+    }
+
+    public UUID uuid() {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("'cursor' is not a cursor returned by this API");
+        }
+    }
+
+    public static int limit(Integer limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ProblemException.badRequest("'limit' must be between 1 and " + MAX_LIMIT + ", was " + limit);
+        }
+        return limit;
+    }
+}

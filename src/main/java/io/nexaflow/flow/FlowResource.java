@@ -1,0 +1,177 @@
+package io.nexaflow.flow;
+
+import io.nexaflow.api.Cursor;
+import io.nexaflow.api.Examples;
+import io.nexaflow.api.OpenApiDocument;
+import io.nexaflow.api.Page;
+import io.nexaflow.flow.FlowDtos.FlowRequest;
+import io.nexaflow.flow.FlowDtos.FlowView;
+import io.nexaflow.flow.FlowDtos.PublishRequest;
+import io.nexaflow.flow.FlowDtos.RevisionView;
+import io.nexaflow.flow.FlowDtos.ValidateRequest;
+import io.nexaflow.flow.FlowDtos.ValidationView;
+import io.nexaflow.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.UUID;
+
+import static io.nexaflow.problem.ProblemException.requireBody;
+
+@Path("/v1/flows")
+@Tag(name = "Flows")
+@SecurityRequirement(name = Roles.SCHEME)
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", ref = OpenApiDocument.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = OpenApiDocument.FORBIDDEN)
+public class FlowResource {
+
+    private final FlowService flows;
+    private final SecurityIdentity identity;
+
+    public FlowResource(FlowService flows, SecurityIdentity identity) {
+        this.flows = flows;
+        this.identity = identity;
+    }
+
+    @GET
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Operation(summary = "List flows", description = "Newest first, in pages; pass `next` back as `cursor`.")
+    @APIResponse(responseCode = "200", description = "A page of flows (without definitions)")
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    public Page<FlowView> list(@QueryParam("cursor") @Parameter(description = "`next` of the previous page") String cursor,
+                               @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 50)") Integer limit) {
+        return flows.list(Cursor.decode(cursor), Cursor.limit(limit));
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Create a flow", description = "Validates the definition and stores it as revision 1 "
+            + "(published when `publish` is true).")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowRequest.class),
+            examples = @ExampleObject(name = "vendor demo IVR", value = Examples.SEED_IVR_REQUEST)))
+    @APIResponse(responseCode = "201", description = "Created; `Location` names the flow",
+            content = @Content(schema = @Schema(implementation = FlowView.class)))
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "409", ref = OpenApiDocument.CONFLICT)
+    @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)
+    public Response create(FlowRequest request, UriInfo uri) {
+        FlowView flow = flows.create(requireBody(request), who());
+        return Response.created(uri.getAbsolutePathBuilder().path(flow.id().toString()).build()).entity(flow).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Operation(summary = "Get a flow", description = "With the definition of its latest revision, and its active "
+            + "(published) and latest revision numbers.")
+    @APIResponse(responseCode = "200", description = "The flow")
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public FlowView get(@PathParam("id") UUID id) {
+        return flows.get(id);
+    }
+
+    @PUT
+    @Path("{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Update a flow", description = "Stores a new revision (unless the definition is unchanged); "
+            + "published when `publish` is true. Running calls keep the revision they started on.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowRequest.class),
+            examples = @ExampleObject(name = "vendor demo IVR", value = Examples.SEED_IVR_REQUEST)))
+    @APIResponse(responseCode = "200", description = "The flow, with the new revision as latest")
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApiDocument.CONFLICT)
+    @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)
+    public FlowView update(@PathParam("id") UUID id, FlowRequest request) {
+        return flows.update(id, requireBody(request), who());
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Delete a flow", description = "Refused while calls are running on it. "
+            + "Its revisions stay for the audit trail of past calls.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApiDocument.CONFLICT)
+    public void delete(@PathParam("id") UUID id) {
+        flows.delete(id, who());
+    }
+
+    @GET
+    @Path("{id}/versions")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Operation(summary = "List a flow's revisions", description = "Newest first: who stored each, when, "
+            + "with what comment, and which one is published.")
+    @APIResponse(responseCode = "200", description = "The revisions")
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public List<RevisionView> revisions(@PathParam("id") UUID id) {
+        return flows.revisions(id);
+    }
+
+    @GET
+    @Path("{id}/versions/{version}")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Operation(summary = "Get one revision", description = "With its definition.")
+    @APIResponse(responseCode = "200", description = "The revision")
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public RevisionView revision(@PathParam("id") UUID id, @PathParam("version") int version) {
+        return flows.revision(id, version);
+    }
+
+    @POST
+    @Path("{id}/publish")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Publish a revision", description = "New calls run on it. Publishing an older revision "
+            + "is the rollback.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = PublishRequest.class),
+            examples = @ExampleObject(name = "publish revision 1", value = "{\"version\": 1}")))
+    @APIResponse(responseCode = "200", description = "The flow, with the new active revision")
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)
+    public FlowView publish(@PathParam("id") UUID id, PublishRequest request) {
+        return flows.publish(id, requireBody(request).version(), who());
+    }
+
+    @POST
+    @Path("validate")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Operation(summary = "Validate a definition", description = "Checks a definition without storing anything and "
+            + "lists every error and warning, each with a JSON pointer into the request body.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ValidateRequest.class),
+            examples = @ExampleObject(name = "vendor demo IVR", value = Examples.VALIDATE_REQUEST)))
+    @APIResponse(responseCode = "200", description = "The verdict (`valid` false lists the errors)")
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    public ValidationView validate(ValidateRequest request) {
+        return flows.validate(requireBody(request).definition());
+    }
+
+    private String who() {
+        return identity.getPrincipal().getName();
+    }
+}

@@ -1,0 +1,21 @@
+package io.nexaflow.security;
+
+/** The three roles an API key can have. */
+public final class Roles {
+    /** Manages flows and keys, and may do everything the others do. */
+    public static final String ADMIN = "admin";
+    /** Originates calls and runs flow dry runs. */
+    public static final String OPERATOR = "operator";
+    /** Reads calls, events and DTMF history. */
+    public static final String AUDITOR = "auditor";
+
+    /** The OpenAPI security scheme name; Swagger UI's Authorize button fills it. */
+    public static final String SCHEME = "apiKey";
+
+    private Roles() {
+    }
+
+    public static boolean isRole(String role) {
+        return ADMIN.equals(role) || OPERATOR.equals(role) || AUDITOR.equals(role);
+    }
+}
