@@ -46,7 +46,8 @@ public interface NexaflowConfig {
          * with a message naming the variable (Quarkus's own message does not).
          */
         @WithName("required-url")
-        Optional<String> requiredUrl();
+        @WithDefault("not-required")
+        String requiredUrl();
     }
 
     interface Callback {

@@ -3,6 +3,7 @@ package io.nexaflow.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -45,6 +46,12 @@ public class ProblemMappers {
         return respond(Problem.of(400, "malformed-body", "Malformed request body", detail), uri);
     }
 
+    /** Quarkus maps this subtype itself (with another shape); the same type here takes precedence. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        return malformedJson(e, uri);
+    }
+
     @ServerExceptionMapper(priority = 1)
     public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
         return unauthorized("The API key is missing, unknown or revoked", uri);
@@ -64,6 +71,11 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 2)
     public Response http(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException json) {
+                return malformedJson(json, uri);
+            }
+        }
         if (status >= 500) {
             LOG.errorf(e, "HTTP %d on %s", status, uri.getPath());
             return respond(internal(), uri);

@@ -135,9 +135,7 @@ public final class FlowValidator {
                     nodes.put(id, node);
                 }
             }
-            if (errors.isEmpty() || nodes.size() == nodeMap.size()) {
-                checkGraph(nodeMap);
-            }
+            checkGraph(nodeMap);
         }
 
         /** The node with defaults filled in, or null when it is too broken to take part in graph checks. */

@@ -1,0 +1,57 @@
+package io.nexaflow.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nexaflow.support.Flows;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@QuarkusTest
+class OpenApiDocumentTest {
+
+    @Test
+    void theDocumentIsValidOpenApi3() {
+        String document = RestAssured.get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(document);
+
+        assertThat(parsed.getMessages()).isEmpty();
+        assertThat(parsed.getOpenAPI().getOpenapi()).startsWith("3.");
+        assertThat(parsed.getOpenAPI().getComponents().getSecuritySchemes()).containsKey("apiKey");
+    }
+
+    @Test
+    void nodesAreAOneOfWithATypeDiscriminator() {
+        JsonNode schemas = Flows.parse(RestAssured.get("/q/openapi?format=json").asString()).at("/components/schemas");
+
+        assertThat(schemas.at("/Node/discriminator")).isEqualTo(Flows.parse("""
+                {"propertyName":"type","mapping":{
+                  "play":"#/components/schemas/PlayNode","gather":"#/components/schemas/GatherNode",
+                  "dial":"#/components/schemas/DialNode","hangup":"#/components/schemas/HangupNode"}}"""));
+        assertThat(schemas.at("/Node/oneOf")).hasSize(4);
+        assertThat(schemas.at("/GatherNode/properties/maxDigits")).isEqualTo(Flows.parse("""
+                {"type":"integer","description":"Digits to capture before returning.",
+                 "minimum":1,"maximum":32,"default":1}"""));
+        assertThat(schemas.at("/FlowRequest/properties/definition/$ref").asText())
+                .isEqualTo("#/components/schemas/FlowDefinition");
+    }
+
+    @Test
+    void theCreateExampleIsTheVendorDemoIvr() {
+        JsonNode document = Flows.parse(RestAssured.get("/q/openapi?format=json").asString());
+        JsonNode example = document.at("/paths/~1v1~1flows/post/requestBody/content/application~1json/examples");
+
+        JsonNode value = example.elements().next().get("value");
+        JsonNode definition = value.isTextual() ? Flows.parse(value.asText()).get("definition") : value.get("definition");
+        assertThat(definition).isEqualTo(Flows.seedDefinition());
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        RestAssured.get("/q/swagger-ui/").then().statusCode(200);
+    }
+}
