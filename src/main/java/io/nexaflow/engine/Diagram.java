@@ -1,0 +1,122 @@
+package io.nexaflow.engine;
+
+import io.nexaflow.flow.model.FlowDefinition;
+import io.nexaflow.flow.model.Node;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Draws a flow as a Mermaid flowchart, for people reading a flow rather than running it. */
+public final class Diagram {
+
+    private Diagram() {
+    }
+
+    /**
+     * A Mermaid {@code graph TD}: one line per node (id and what it does), then its edges: {@code next}
+     * unlabelled, routes labelled with their digits, the other ways out with their field names.
+     */
+    public static String mermaid(FlowDefinition flow) {
+        // Mermaid ids of our own: node ids such as "end" or "a--b" would break Mermaid's grammar.
+        Map<String, String> ids = new HashMap<>();
+        for (String id : flow.nodes().keySet()) {
+            ids.put(id, "n" + ids.size());
+        }
+        var out = new StringBuilder("graph TD\n");
+        flow.nodes().forEach((id, node) -> out.append("    ").append(ids.get(id)).append(shape(id, node)).append('\n'));
+        flow.nodes().forEach((id, node) -> edges(node).forEach((target, labels) -> {
+            out.append("    ").append(ids.get(id)).append(" -->");
+            if (!labels.isEmpty()) {
+                out.append("|\"").append(escape(String.join(", ", labels))).append("\"|");
+            }
+            out.append(' ').append(ids.getOrDefault(target, "missing")).append('\n');
+        }));
+        if (ids.containsKey(flow.start())) {
+            out.append("    classDef start stroke-width:3px\n");
+            out.append("    class ").append(ids.get(flow.start())).append(" start\n");
+        }
+        return out.toString();
+    }
+
+    private static String shape(String id, Node node) {
+        String label = "\"" + escape(id) + "<br/>" + escape(describe(node)) + "\"";
+        if (node instanceof Node.Gather) {
+            return "{" + label + "}";
+        }
+        if (node instanceof Node.Dial) {
+            return "[[" + label + "]]";
+        }
+        if (node instanceof Node.Hangup) {
+            return "([" + label + "])";
+        }
+        return "[" + label + "]";
+    }
+
+    private static String describe(Node node) {
+        if (node instanceof Node.Play play) {
+            return "play " + fileName(play.audioUrl());
+        }
+        if (node instanceof Node.Gather gather) {
+            return gather.audioUrl() == null ? "gather" : "gather " + fileName(gather.audioUrl());
+        }
+        if (node instanceof Node.Dial dial) {
+            return "dial " + dial.number();
+        }
+        return node.type().id();
+    }
+
+    /** Target → labels of the edges leading there, so parallel ways to one node share one arrow. */
+    private static Map<String, List<String>> edges(Node node) {
+        Map<String, List<String>> edges = new LinkedHashMap<>();
+        if (node instanceof Node.Play play && play.next() != null) {
+            edges.put(play.next(), List.of());
+        } else if (node instanceof Node.Dial dial && dial.next() != null) {
+            edges.put(dial.next(), List.of());
+        } else if (node instanceof Node.Gather gather) {
+            gather.routes().forEach((digits, target) -> add(edges, target, digits));
+            add(edges, gather.defaultRoute(), "default");
+            add(edges, gather.onTimeout(), "onTimeout");
+            add(edges, gather.onInvalid(), "onInvalid");
+            add(edges, gather.onMaxAttempts(), "onMaxAttempts");
+        }
+        return edges;
+    }
+
+    private static void add(Map<String, List<String>> edges, String target, String label) {
+        if (target != null) {
+            edges.computeIfAbsent(target, t -> new ArrayList<>()).add(label);
+        }
+    }
+
+    private static String fileName(String url) {
+        int query = indexOfAny(url, "?#");
+        String path = query < 0 ? url : url.substring(0, query);
+        int slash = path.lastIndexOf('/');
+        return slash >= 0 && slash < path.length() - 1 ? path.substring(slash + 1) : url;
+    }
+
+    private static int indexOfAny(String text, String chars) {
+        for (int i = 0; i < text.length(); i++) {
+            if (chars.indexOf(text.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Label text as Mermaid entity codes ({@code #35;}) for anything but plain characters. */
+    static String escape(String text) {
+        var out = new StringBuilder(text.length() + 8);
+        text.codePoints().forEach(c -> {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || " ._-/:@+=,".indexOf(c) >= 0) {
+                out.appendCodePoint(c);
+            } else {
+                out.append('#').append(c).append(';');
+            }
+        });
+        return out.toString();
+    }
+}

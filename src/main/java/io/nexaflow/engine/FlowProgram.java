@@ -1,0 +1,317 @@
+package io.nexaflow.engine;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.nexaflow.flow.model.FlowDefinition;
+import io.nexaflow.flow.model.Node;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One flow revision, ready to run calls: walks the graph, routes gather input and renders the Nexafone verb
+ * JSON (ARCHITECTURE §3, §4). Built once per revision; immutable and thread-safe.
+ *
+ * <p>Rendering is on the callback hot path (§11), so each node's verb text is computed here once, with a
+ * slot for what is only known per call: the nested next verb, the callback URL and the channelId.
+ */
+public final class FlowProgram {
+
+    /** Nodes one walk may visit before it is cut off with a hangup; validation keeps real flows far below. */
+    public static final int MAX_STEPS = 256;
+
+    /** The hangup verb, as Nexafone expects it; also what a walk that runs out of options ends in. */
+    public static final String HANGUP_VERB = "{\"type\":\"hangup\",\"data\":{}}";
+
+    private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
+    /** What a play or dial verb ends with, its {@code data} object and the verb itself. */
+    private static final String CLOSE = "}}";
+
+    private final FlowDefinition flow;
+    private final Map<String, Compiled> nodes;
+
+    public FlowProgram(FlowDefinition flow) {
+        this.flow = Objects.requireNonNull(flow, "flow");
+        var compiled = new HashMap<String, Compiled>();
+        flow.nodes().forEach((id, node) -> compiled.put(id, compile(node)));
+        for (var entry : flow.nodes().entrySet()) {
+            for (String target : entry.getValue().targets()) {
+                if (!compiled.containsKey(target)) {
+                    throw new IllegalArgumentException("node '" + entry.getKey() + "' leads to node '" + target
+                            + "', which does not exist");
+                }
+            }
+        }
+        if (!compiled.containsKey(flow.start())) {
+            throw new IllegalArgumentException("start node '" + flow.start() + "' does not exist");
+        }
+        this.nodes = Map.copyOf(compiled);
+    }
+
+    public FlowDefinition flow() {
+        return flow;
+    }
+
+    /** What a new call runs first. */
+    public Path start() {
+        return walk(flow.start(), Attempts.none());
+    }
+
+    /**
+     * Enters {@code from} and follows the flow until a gather waits for input or the call ends.
+     *
+     * @throws IllegalArgumentException when {@code from} is not a node of this flow
+     */
+    public Path walk(String from, Attempts attempts) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(attempts, "attempts");
+        var entered = new ArrayList<String>();
+        var exhausted = new ArrayList<String>(0);
+        var dialed = new ArrayList<String>(0);
+        String at = from;
+        for (int step = 0; step < MAX_STEPS; step++) {
+            if (at == null) {
+                return new Path(entered, null, attempts, false, exhausted, dialed);
+            }
+            Node node = compiled(at).node;
+            if (node instanceof Node.Play play) {
+                entered.add(at);
+                at = play.next();
+            } else if (node instanceof Node.Dial dial) {
+                entered.add(at);
+                dialed.add(dial.number());
+                at = dial.next();
+            } else if (node instanceof Node.Hangup) {
+                entered.add(at);
+                return new Path(entered, null, attempts, true, exhausted, dialed);
+            } else if (node instanceof Node.Gather gather) {
+                if (attempts.of(at) + 1 > gather.maxAttempts()) {
+                    // A gather exhausted twice in one walk means its way out leads back to it: stop there.
+                    boolean again = exhausted.contains(at);
+                    if (!again) {
+                        exhausted.add(at);
+                    }
+                    if (again || gather.onMaxAttempts() == null) {
+                        return new Path(entered, null, attempts, true, exhausted, dialed);
+                    }
+                    at = gather.onMaxAttempts();
+                } else {
+                    entered.add(at);
+                    return new Path(entered, at, attempts.enter(at), false, exhausted, dialed);
+                }
+            } else {
+                throw new IllegalStateException("unknown node kind " + node.getClass());
+            }
+        }
+        return new Path(entered, null, attempts, true, exhausted, dialed);
+    }
+
+    /**
+     * Decides where a gather's input leads (ARCHITECTURE §4).
+     *
+     * @param dtmf what Nexafone reported; null or "" when nothing was pressed
+     * @throws IllegalArgumentException when {@code gatherNode} is not a gather of this flow
+     */
+    public Routing route(String gatherNode, String dtmf) {
+        Node.Gather gather = gather(gatherNode);
+        String input = dtmf == null ? "" : dtmf;
+        if (gather.terminator() != null) {
+            int cut = input.indexOf(gather.terminator());
+            if (cut >= 0) {
+                input = input.substring(0, cut);
+            }
+        }
+        if (!isKeys(input)) {
+            return invalid(gatherNode, gather, input);
+        }
+        if (input.isEmpty()) {
+            return gather.onTimeout() != null
+                    ? new Routing(input, RouteReason.TIMEOUT, gather.onTimeout())
+                    : invalid(gatherNode, gather, input);
+        }
+        String route = gather.routes().get(input);
+        if (route != null) {
+            return new Routing(input, RouteReason.MATCH, route);
+        }
+        if (gather.defaultRoute() != null) {
+            return new Routing(input, RouteReason.DEFAULT, gather.defaultRoute());
+        }
+        return invalid(gatherNode, gather, input);
+    }
+
+    /** A gather callback: routes the input, then walks on from where it leads. */
+    public Step callback(String gatherNode, Attempts attempts, String dtmf) {
+        Routing routing = route(gatherNode, dtmf);
+        return new Step(routing, walk(routing.target(), attempts));
+    }
+
+    /**
+     * The verb JSON Nexafone runs for {@code path}: its nodes nested through {@code action}.
+     *
+     * @param callbackUrl where the ending gather posts its input; required only when the path ends in a gather
+     * @param channelId   echoed into the ending gather's data when not null
+     * @throws IllegalArgumentException when the path does not fit this flow (no walk of it yields such a path)
+     */
+    public String render(Path path, String callbackUrl, String channelId) {
+        List<String> ids = path.nodes();
+        int count = ids.size();
+        if (path.gather() != null) {
+            if (path.hangup() || count == 0 || !ids.get(count - 1).equals(path.gather())) {
+                throw new IllegalArgumentException("a path's gather must be its last node and nothing follows it: " + path);
+            }
+            Objects.requireNonNull(callbackUrl, "callbackUrl is required when the path ends in a gather");
+        } else if (count == 0 && !path.hangup()) {
+            throw new IllegalArgumentException("the path runs nothing: " + path);
+        }
+        Compiled[] chain = new Compiled[count];
+        int capacity = HANGUP_VERB.length();
+        for (int i = 0; i < count; i++) {
+            chain[i] = compiled(ids.get(i));
+            capacity += chain[i].open.length() + CLOSE.length();
+        }
+        if (path.gather() != null) {
+            capacity += callbackUrl.length() + (channelId == null ? 0 : channelId.length() + 16) + 16;
+        }
+        var out = new StringBuilder(capacity);
+        int open = 0;
+        boolean endsInHangupNode = false;
+        for (int i = 0; i < count; i++) {
+            Compiled verb = chain[i];
+            boolean last = i == count - 1;
+            switch (verb.kind) {
+                case CHAINED -> {
+                    if (last && !path.hangup()) {
+                        out.append(verb.leaf);
+                    } else {
+                        out.append(verb.open);
+                        open++;
+                    }
+                }
+                case HANGUP -> {
+                    if (!last) {
+                        throw new IllegalArgumentException("nothing can follow hangup node '" + ids.get(i) + "': " + path);
+                    }
+                    out.append(HANGUP_VERB);
+                    endsInHangupNode = true;
+                }
+                case GATHER -> {
+                    if (!last || path.gather() == null) {
+                        throw new IllegalArgumentException("gather '" + ids.get(i) + "' must end the path: " + path);
+                    }
+                    out.append(verb.open);
+                    if (channelId != null) {
+                        out.append(",\"channelId\":");
+                        quote(out, channelId);
+                    }
+                    out.append(",\"action\":");
+                    quote(out, callbackUrl);
+                    out.append(CLOSE);
+                }
+            }
+        }
+        if (path.hangup() && !endsInHangupNode) {
+            out.append(HANGUP_VERB);
+        }
+        for (int i = 0; i < open; i++) {
+            out.append(CLOSE);
+        }
+        return out.toString();
+    }
+
+    /** The outcome of one gather callback: how the input was routed, and what runs next. */
+    public record Step(Routing routing, Path path) {
+    }
+
+    private Routing invalid(String gatherNode, Node.Gather gather, String input) {
+        return gather.onInvalid() != null
+                ? new Routing(input, RouteReason.INVALID, gather.onInvalid())
+                : new Routing(input, RouteReason.REPEAT, gatherNode);
+    }
+
+    private static boolean isKeys(String input) {
+        for (int i = 0; i < input.length(); i++) {
+            char c = input.charAt(i);
+            if (!(c >= '0' && c <= '9') && c != '*' && c != '#') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Compiled compiled(String id) {
+        Compiled compiled = nodes.get(id);
+        if (compiled == null) {
+            throw new IllegalArgumentException("no node '" + id + "' in this flow");
+        }
+        return compiled;
+    }
+
+    private Node.Gather gather(String id) {
+        if (compiled(id).node instanceof Node.Gather gather) {
+            return gather;
+        }
+        throw new IllegalArgumentException("node '" + id + "' is not a gather");
+    }
+
+    private enum Kind { CHAINED, GATHER, HANGUP }
+
+    /**
+     * A node and its verb text. CHAINED (play, dial): {@code open} ends in {@code "action":}, to be followed by
+     * the next verb and {@link #CLOSE}; {@code leaf} is the whole verb when nothing follows. GATHER: {@code open}
+     * is the verb up to its last fixed field, to be followed by channelId, action and {@link #CLOSE}.
+     */
+    private record Compiled(Node node, Kind kind, String open, String leaf) {
+    }
+
+    private static Compiled compile(Node node) {
+        var text = new StringBuilder(128);
+        if (node instanceof Node.Play play) {
+            text.append("{\"type\":\"play\",\"data\":{\"audioUrl\":");
+            quote(text, play.audioUrl());
+            return chained(node, text);
+        }
+        if (node instanceof Node.Dial dial) {
+            text.append("{\"type\":\"dial\",\"timeout\":").append(dial.timeout());
+            if (dial.moh()) {
+                text.append(",\"moh\":{\"enable\":true}");
+            }
+            text.append(",\"data\":{\"number\":");
+            quote(text, dial.number());
+            return chained(node, text);
+        }
+        if (node instanceof Node.Gather gather) {
+            text.append("{\"type\":\"gather\",\"data\":{");
+            if (gather.audioUrl() != null) {
+                text.append("\"audioUrl\":");
+                quote(text, gather.audioUrl());
+                text.append(',');
+            }
+            text.append("\"maxDigits\":").append(gather.maxDigits())
+                    .append(",\"timeout\":").append(gather.timeout())
+                    .append(",\"digitTimeout\":").append(gather.digitTimeout());
+            if (gather.terminator() != null) {
+                text.append(",\"terminator\":");
+                quote(text, gather.terminator());
+            }
+            return new Compiled(node, Kind.GATHER, text.toString(), null);
+        }
+        if (node instanceof Node.Hangup) {
+            return new Compiled(node, Kind.HANGUP, HANGUP_VERB, HANGUP_VERB);
+        }
+        throw new IllegalArgumentException("unknown node kind " + node.getClass());
+    }
+
+    private static Compiled chained(Node node, StringBuilder head) {
+        String open = head + ",\"action\":";
+        String leaf = head + CLOSE;
+        return new Compiled(node, Kind.CHAINED, open, leaf);
+    }
+
+    private static void quote(StringBuilder out, String value) {
+        out.append('"');
+        ENCODER.quoteAsString(value, out);
+        out.append('"');
+    }
+}

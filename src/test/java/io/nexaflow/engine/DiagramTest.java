@@ -1,0 +1,64 @@
+package io.nexaflow.engine;
+
+import io.nexaflow.api.Examples;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DiagramTest {
+
+    @Test
+    void seedIvr() {
+        String diagram = Diagram.mermaid(TestFlows.flow(Examples.SEED_IVR_DEFINITION));
+
+        assertThat(diagram).isEqualTo("""
+                graph TD
+                    n0[["agent<br/>dial 072178xxxxx"]]
+                    n1(["bye<br/>hangup"])
+                    n2["feedback<br/>play nice_talking_give_your_feedback.wav"]
+                    n3["invalid<br/>play invalid_option.wav"]
+                    n4{"menu<br/>gather hey_welcome_press1_or_2.wav"}
+                    n5["thanks<br/>play input_submitted_have_a_nice_day.wav"]
+                    n6["welcome<br/>play thanks_for_call_plz_wait.wav"]
+                    n0 --> n2
+                    n2 --> n1
+                    n3 --> n1
+                    n4 -->|"1"| n5
+                    n4 -->|"2"| n0
+                    n4 -->|"onTimeout, onInvalid"| n3
+                    n5 --> n1
+                    n6 --> n4
+                    classDef start stroke-width:3px
+                    class n6 start
+                """);
+    }
+
+    @Test
+    void everyNodeAndEveryLabelIsThereAndEscaped() {
+        String diagram = Diagram.mermaid(TestFlows.flow("""
+                {
+                  "start": "end",
+                  "nodes": {
+                    "end":  { "type": "gather", "maxDigits": 3, "routes": { "*9": "a--b", "#": "o" },
+                              "default": "a--b", "onInvalid": "o", "onTimeout": "o", "maxAttempts": 2, "onMaxAttempts": "x" },
+                    "a--b": { "type": "dial", "number": "sip:100@pbx.test;x=\\"<b>\\"", "next": "x" },
+                    "o":    { "type": "play", "audioUrl": "https://cdn.test/a%20b/menu.wav?v=1#t", "next": "end" },
+                    "x":    { "type": "hangup" }
+                  }
+                }"""));
+
+        assertThat(diagram.lines()).containsExactly(
+                "graph TD",
+                "    n0[[\"a--b<br/>dial sip:100@pbx.test#59;x=#34;#60;b#62;#34;\"]]",
+                "    n1{\"end<br/>gather\"}",
+                "    n2[\"o<br/>play menu.wav\"]",
+                "    n3([\"x<br/>hangup\"])",
+                "    n0 --> n3",
+                "    n1 -->|\"#35;, onTimeout, onInvalid\"| n2",
+                "    n1 -->|\"#42;9, default\"| n0",
+                "    n1 -->|\"onMaxAttempts\"| n3",
+                "    n2 --> n1",
+                "    classDef start stroke-width:3px",
+                "    class n1 start");
+    }
+}
