@@ -5,6 +5,8 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Settings of nexaflow itself; each one is an environment variable named in the README (NEXAFLOW_...). */
@@ -38,6 +40,88 @@ public interface NexaflowConfig {
         /** The in-process Nexafone emulator under /sandbox; also lets flows use the vendor page's placeholder numbers. */
         @WithDefault("false")
         boolean enabled();
+
+        /** The one account the sandbox issues tokens for (defaults to nexaflow's own Nexafone account, so its client works). */
+        @WithName("account-id")
+        String accountId();
+
+        @WithName("api-key")
+        String apiKey();
+
+        @WithName("api-secret")
+        String apiSecret();
+
+        /** Lifetime of an access token (reported as expiresIn). */
+        @WithName("token-ttl")
+        @WithDefault("10m")
+        Duration tokenTtl();
+
+        /** Multiplies every simulated wait (ringing, playback, gather timeouts, talking); tests use 0.01. */
+        @WithName("time-factor")
+        @WithDefault("1.0")
+        double timeFactor();
+
+        /** Upper bound of any single simulated wait, after scaling. */
+        @WithName("max-wait")
+        @WithDefault("5m")
+        Duration maxWait();
+
+        /** How long a leg rings before it answers or is busy. */
+        @WithName("ring-time")
+        @WithDefault("2s")
+        Duration ringTime();
+
+        /** How long one play verb lasts. */
+        @WithName("play-time")
+        @WithDefault("3s")
+        Duration playTime();
+
+        /** How long a dialled party that answers talks before the dial verb continues. */
+        @WithName("talk-time")
+        @WithDefault("10s")
+        Duration talkTime();
+
+        /** How long an unanswered leg rings when the originate payload or dial verb names no timeout. */
+        @WithName("leg-timeout")
+        @WithDefault("30s")
+        Duration legTimeout();
+
+        /** How long the sandbox waits for a gather webhook to answer (real time, not scaled). */
+        @WithName("webhook-timeout")
+        @WithDefault("5s")
+        Duration webhookTimeout();
+
+        /** Digits pressed at successive gathers of a call that has no script of its own; "timeout" lets a gather time out. */
+        @WithName("default-script")
+        Optional<List<String>> defaultScript();
+
+        /** How numbers answer when called: number → answer, busy or no-answer; unlisted numbers answer. */
+        Map<String, String> outcomes();
+
+        /** Accept http:// gather webhooks on loopback hosts (dev mode has no TLS). */
+        @WithName("allow-loopback-http")
+        @WithDefault("true")
+        boolean allowLoopbackHttp();
+
+        /** Accept the vendor page's placeholder numbers such as "096506xxxxx". */
+        @WithName("allow-placeholder-numbers")
+        @WithDefault("true")
+        boolean allowPlaceholderNumbers();
+
+        /** Whether a pressed terminator is part of the dtmf sent to the webhook (the vendor page does not say). */
+        @WithName("include-terminator")
+        @WithDefault("false")
+        boolean includeTerminator();
+
+        /** Calls kept in memory; the oldest finished ones are evicted first. */
+        @WithName("max-calls")
+        @WithDefault("500")
+        int maxCalls();
+
+        /** Transcript steps per call before the sandbox ends it (a webhook loop must not run forever). */
+        @WithName("max-steps")
+        @WithDefault("200")
+        int maxSteps();
     }
 
     interface Datasource {

@@ -1,0 +1,31 @@
+package io.nexaflow.sandbox;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** How a called number behaves: it answers, is busy, or rings until the leg times out. */
+public enum Outcome {
+    ANSWER("answer"), BUSY("busy"), NO_ANSWER("no-answer");
+
+    private final String id;
+
+    Outcome(String id) {
+        this.id = id;
+    }
+
+    @JsonValue
+    public String id() {
+        return id;
+    }
+
+    public static Optional<Outcome> of(String id) {
+        return Arrays.stream(values()).filter(o -> o.id.equals(id)).findFirst();
+    }
+
+    public static List<String> ids() {
+        return Arrays.stream(values()).map(Outcome::id).toList();
+    }
+}

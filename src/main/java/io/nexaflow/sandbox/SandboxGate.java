@@ -1,0 +1,41 @@
+package io.nexaflow.sandbox;
+
+import io.nexaflow.config.NexaflowConfig;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * With the sandbox disabled, its endpoints do not exist: every /sandbox request gets the same 404 as any unknown path
+ * (not a 405 or 415 that would give them away).
+ */
+public class SandboxGate {
+
+    private final boolean enabled;
+
+    public SandboxGate(NexaflowConfig config) {
+        this.enabled = config.sandbox().enabled();
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public void hidePaths(ContainerRequestContext request) {
+        if (!enabled && isSandboxPath(request.getUriInfo().getPath())) {
+            throw new NotFoundException();
+        }
+    }
+
+    /** Also by resource class, in case a path spelling slips past the prefix check above. */
+    @ServerRequestFilter
+    public void hideResources(ResourceInfo resource) {
+        if (!enabled && resource.getResourceClass() != null
+                && resource.getResourceClass().getPackageName().equals(SandboxGate.class.getPackageName())) {
+            throw new NotFoundException();
+        }
+    }
+
+    static boolean isSandboxPath(String path) {
+        String collapsed = path == null ? "" : path.replaceAll("/{2,}", "/");
+        return collapsed.equals("/sandbox") || collapsed.startsWith("/sandbox/") || collapsed.startsWith("/sandbox;");
+    }
+}
