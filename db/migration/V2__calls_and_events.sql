@@ -2,8 +2,9 @@
 
 CREATE TABLE call (
     id               uuid PRIMARY KEY,
-    -- Nexafone's callId, known once the platform accepted the originate request.
-    platform_call_id text UNIQUE,
+    -- Nexafone's callId, known once the platform accepted the originate request. Not UNIQUE: the platform
+    -- promises that, and a call it placed must never fail to be recorded because of it.
+    platform_call_id text,
     kind             text        NOT NULL CHECK (kind IN ('FLOW', 'CLICK_TO_CALL', 'RAW')),
     flow_id          uuid REFERENCES flow (id),
     flow_version     integer,
@@ -25,6 +26,8 @@ CREATE TABLE call (
     ended_at         timestamptz,
     CHECK ((kind = 'FLOW') = (revision_id IS NOT NULL))
 );
+
+CREATE INDEX call_platform_call_id ON call (platform_call_id);
 
 -- Calls still running on a flow (a flow cannot be deleted under them).
 CREATE INDEX call_running_flow ON call (flow_id) WHERE status IN ('QUEUED', 'ORIGINATING', 'IN_PROGRESS');

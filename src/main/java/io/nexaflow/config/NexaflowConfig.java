@@ -142,5 +142,19 @@ public interface NexaflowConfig {
         /** Longest a callback waits for its write before the fallback verb is answered. */
         @WithDefault("3s")
         Duration deadline();
+
+        /** Writer threads, each with its own database connection, that commit callbacks in groups. */
+        @WithDefault("2")
+        int writers();
+
+        /** Callbacks waiting for a writer; past this the fallback verb is answered at once. */
+        @WithName("queue-capacity")
+        @WithDefault("10000")
+        int queueCapacity();
+
+        /** Most callbacks committed in one transaction. */
+        @WithName("max-batch")
+        @WithDefault("256")
+        int maxBatch();
     }
 }

@@ -10,6 +10,9 @@ import io.nexaflow.flow.FlowDtos.PublishRequest;
 import io.nexaflow.flow.FlowDtos.RevisionView;
 import io.nexaflow.flow.FlowDtos.ValidateRequest;
 import io.nexaflow.flow.FlowDtos.ValidationView;
+import io.nexaflow.engine.Diagram;
+import io.nexaflow.problem.Problem;
+import io.nexaflow.problem.ProblemException;
 import io.nexaflow.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -50,10 +53,17 @@ import static io.nexaflow.problem.ProblemException.requireBody;
 public class FlowResource {
 
     private final FlowService flows;
+    private final RevisionPrograms programs;
+    private final FlowSimulator simulator;
+    private final FlowChecks checks;
     private final SecurityIdentity identity;
 
-    public FlowResource(FlowService flows, SecurityIdentity identity) {
+    public FlowResource(FlowService flows, RevisionPrograms programs, FlowSimulator simulator, FlowChecks checks,
+                        SecurityIdentity identity) {
         this.flows = flows;
+        this.programs = programs;
+        this.simulator = simulator;
+        this.checks = checks;
         this.identity = identity;
     }
 
@@ -169,6 +179,55 @@ public class FlowResource {
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public ValidationView validate(ValidateRequest request) {
         return flows.validate(requireBody(request).definition());
+    }
+
+    @POST
+    @Path("{id}/simulate")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Dry-run a flow", description = "Runs a revision (the published one unless `version` names "
+            + "one) with the given inputs and returns every step: the gather that got each input, how it was routed, "
+            + "the nodes entered and the exact verb JSON Nexafone would be answered. Touches neither Nexafone nor "
+            + "the calls table.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowSimulator.Request.class),
+            examples = @ExampleObject(name = "time out, press 7, press 2", value = "{\"inputs\": [\"\", \"7\", \"2\"]}")))
+    @APIResponse(responseCode = "200", description = "The trace",
+            content = @Content(schema = @Schema(implementation = FlowSimulator.Trace.class)))
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public FlowSimulator.Trace simulate(@PathParam("id") UUID id, FlowSimulator.Request request) {
+        requireBody(request);
+        if (request.inputs() != null && request.inputs().size() > 1000) {
+            throw ProblemException.invalid("Invalid simulation", List.of(new Problem.FieldError("/inputs",
+                    "at most 1000 inputs")));
+        }
+        FlowRevision revision = flows.revisionToInspect(id, request.version());
+        return simulator.run(programs.of(revision), revision.version, request.inputs());
+    }
+
+    @GET
+    @Path("{id}/diagram")
+    @Produces({"text/vnd.mermaid", MediaType.TEXT_PLAIN})
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Operation(summary = "A flow as a diagram", description = "Mermaid `graph TD` of a revision (the published one "
+            + "unless `version` names one); routes are labelled with their digits. Paste it into any Mermaid viewer.")
+    @APIResponse(responseCode = "200", description = "The Mermaid source")
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public String diagram(@PathParam("id") UUID id, @QueryParam("version") Integer version) {
+        return Diagram.mermaid(programs.of(flows.revisionToInspect(id, version)).flow());
+    }
+
+    @POST
+    @Path("{id}/preflight")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Check a flow before live calls", description = "From the vendor's testing checklist: every "
+            + "audio URL of the revision must answer 2xx over HTTPS with an audio content type (checked concurrently, "
+            + "with short timeouts), and NEXAFLOW_PUBLIC_URL must be HTTPS so Nexafone can post gather results.")
+    @APIResponse(responseCode = "200", description = "Each check and the verdict (`ok`)",
+            content = @Content(schema = @Schema(implementation = FlowChecks.Preflight.class)))
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public FlowChecks.Preflight preflight(@PathParam("id") UUID id, @QueryParam("version") Integer version) {
+        FlowRevision revision = flows.revisionToInspect(id, version);
+        return checks.check(programs.of(revision).flow(), revision.version);
     }
 
     private String who() {

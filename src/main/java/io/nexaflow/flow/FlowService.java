@@ -161,6 +161,14 @@ public class FlowService {
         return view(flow, revision.definition, null);
     }
 
+    /** The named revision, else the published one, else the latest: what a dry run or a check looks at. */
+    @Transactional
+    public FlowRevision revisionToInspect(UUID flowId, Integer version) {
+        Flow flow = live(flowId, LockModeType.NONE);
+        return revisionEntity(flow, version != null ? version
+                : flow.activeVersion != null ? flow.activeVersion : flow.latestVersion);
+    }
+
     /** The revision a new call runs: the named one, else the published one. */
     @Transactional
     public FlowRevision revisionForCall(UUID flowId, Integer version) {

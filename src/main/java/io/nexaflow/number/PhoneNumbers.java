@@ -14,7 +14,7 @@ public final class PhoneNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final Pattern EXTENSION = Pattern.compile("[0-9]{2,6}");
-    private static final Pattern SIP = Pattern.compile("sips?:([^@\\s;]+@)?[A-Za-z0-9.-]+(:[0-9]{1,5})?(;\\S*)?");
+    private static final Pattern SIP = Pattern.compile("sips?:([A-Za-z0-9._~%!$&'()*+,=-]+@)?[A-Za-z0-9.-]+(:[0-9]{1,5})?(;[A-Za-z0-9._~%=+-]+)*");
     /** The vendor page's placeholders, e.g. "096506xxxxx": accepted only in sandbox mode. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\+?[0-9]{3,14}[xX]{1,10}");
 

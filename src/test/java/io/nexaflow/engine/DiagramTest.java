@@ -35,7 +35,7 @@ class DiagramTest {
 
     @Test
     void everyNodeAndEveryLabelIsThereAndEscaped() {
-        String diagram = Diagram.mermaid(TestFlows.flow("""
+        String diagram = Diagram.mermaid(TestFlows.unchecked("""
                 {
                   "start": "end",
                   "nodes": {

@@ -28,6 +28,18 @@ final class TestFlows {
         return result.definition();
     }
 
+    /**
+     * A definition mapped straight onto the model, skipping validation: for proving the engine stays correct
+     * (escaping, labels) even with values validation would refuse today.
+     */
+    static FlowDefinition unchecked(String json) {
+        try {
+            return io.nexaflow.flow.model.FlowJson.MAPPER.readValue(json, FlowDefinition.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static JsonNode tree(String json) {
         try {
             return JSON.readTree(json);

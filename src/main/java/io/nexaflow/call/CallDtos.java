@@ -1,0 +1,79 @@
+package io.nexaflow.call;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The shapes of the call API. */
+public final class CallDtos {
+
+    private CallDtos() {
+    }
+
+    @Schema(name = "OriginateRequest", description = "Give exactly one of: flowId (a flow call), bridgeTo (ClickToCall), "
+            + "or action (a raw Nexafone verb).")
+    public record OriginateRequest(
+            @Schema(required = true, description = "Calling number: E.164, or national in NEXAFLOW_DEFAULT_REGION",
+                    example = "+911203135800") String from,
+            @Schema(required = true, description = "Called number", example = "+919650612345") String to,
+            @Schema(description = "Flow to run; its published revision unless flowVersion names one") UUID flowId,
+            @Schema(description = "Revision of the flow to run", minimum = "1") Integer flowVersion,
+            @Schema(description = "ClickToCall: the number to bridge the call to", example = "+919817812345")
+            String bridgeTo,
+            @Schema(description = "ClickToCall: seconds to wait for the bridged leg", minimum = "1", maximum = "600",
+                    defaultValue = "15") Integer dialTimeout,
+            @Schema(description = "A raw Nexafone verb, sent as given once it passes validation") JsonNode action,
+            @Schema(description = "Record the call (recordCall.enable)", defaultValue = "false") Boolean recordCall,
+            @Schema(description = "Leg timeout in seconds for outbound dialling", minimum = "1", maximum = "600",
+                    defaultValue = "30") Integer timeout) {
+    }
+
+    @Schema(name = "Call")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CallView(
+            UUID id,
+            @Schema(description = "Nexafone's callId, once the platform accepted the call") String callId,
+            Call.Kind kind,
+            Call.Status status,
+            UUID flowId,
+            Integer flowVersion,
+            String from,
+            String to,
+            @Schema(description = "The gather the call waits at, or the last node it reached") String currentNode,
+            @Schema(description = "Gather node → times entered") JsonNode attempts,
+            @Schema(description = "The last number a dial bridged to") String bridgedTo,
+            @Schema(description = "Why the call failed or is unknown") String error,
+            Instant createdAt,
+            Instant updatedAt,
+            Instant endedAt,
+            @Schema(description = "The call's audit trail (single-call reads only)") List<EventView> events) {
+
+        static CallView of(Call call, List<EventView> events) {
+            return new CallView(call.id, call.platformCallId, call.kind, call.status, call.flowId, call.flowVersion,
+                    call.fromNumber, call.toNumber, call.currentNode, call.attempts, call.bridgedTo, call.error,
+                    call.createdAt, call.updatedAt, call.endedAt, events);
+        }
+    }
+
+    @Schema(name = "CallEvent")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventView(
+            @Schema(description = "Position in the audit trail (increases with time)") long seq,
+            @Schema(description = "STATUS, ORIGINATE_REQUEST, ORIGINATE_RESPONSE, DTMF, VERB_SENT, DIAL, "
+                    + "CALLBACK_REJECTED, CALLBACK_FALLBACK, CALLBACK_FORGED") String type,
+            String node,
+            Integer attempt,
+            String dtmf,
+            @Schema(description = "For DTMF: the node the input was routed to") String route,
+            JsonNode payload,
+            Instant at) {
+
+        static EventView of(CallEvent e) {
+            return new EventView(e.id, e.type, e.node, e.attempt, e.dtmf, e.route, e.payload, e.at);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.nexaflow.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One append-only entry of a call's audit trail. */
+@Entity
+@Table(name = "call_event")
+public class CallEvent extends PanacheEntityBase {
+
+    /** The types of events nexaflow writes. */
+    public static final class Type {
+        public static final String STATUS = "STATUS";
+        public static final String ORIGINATE_REQUEST = "ORIGINATE_REQUEST";
+        public static final String ORIGINATE_RESPONSE = "ORIGINATE_RESPONSE";
+        public static final String DTMF = "DTMF";
+        public static final String VERB_SENT = "VERB_SENT";
+        public static final String DIAL = "DIAL";
+        public static final String CALLBACK_REJECTED = "CALLBACK_REJECTED";
+        public static final String CALLBACK_FALLBACK = "CALLBACK_FALLBACK";
+        public static final String CALLBACK_FORGED = "CALLBACK_FORGED";
+
+        private Type() {
+        }
+    }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "call_id")
+    public UUID callId;
+
+    public String type;
+
+    public String node;
+
+    public Integer attempt;
+
+    public String dtmf;
+
+    public String route;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode payload;
+
+    public Instant at;
+
+    public static CallEvent of(UUID call, String type, JsonNode payload, Instant at) {
+        CallEvent event = new CallEvent();
+        event.callId = call;
+        event.type = type;
+        event.payload = payload;
+        event.at = at;
+        return event;
+    }
+}

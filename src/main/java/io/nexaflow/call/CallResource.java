@@ -1,0 +1,151 @@
+package io.nexaflow.call;
+
+import io.nexaflow.api.OpenApiDocument;
+import io.nexaflow.api.Page;
+import io.nexaflow.call.CallDtos.CallView;
+import io.nexaflow.call.CallDtos.EventView;
+import io.nexaflow.call.CallDtos.OriginateRequest;
+import io.nexaflow.problem.ProblemException;
+import io.nexaflow.security.Roles;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.UUID;
+
+import static io.nexaflow.problem.ProblemException.requireBody;
+
+@Path("/v1/calls")
+@Tag(name = "Calls")
+@SecurityRequirement(name = Roles.SCHEME)
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", ref = OpenApiDocument.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = OpenApiDocument.FORBIDDEN)
+public class CallResource {
+
+    static final String FLOW_CALL = """
+            {"from": "+911203135800", "to": "+919650612345", "flowId": "6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11",
+             "recordCall": true, "timeout": 30}""";
+    static final String CLICK_TO_CALL = """
+            {"from": "+911203135800", "to": "+919650612345", "bridgeTo": "+919817812345", "dialTimeout": 15,
+             "recordCall": true, "timeout": 30}""";
+    static final String RAW_CALL = """
+            {"from": "+911203135800", "to": "+919650612345",
+             "action": {"type": "play", "data": {"audioUrl": "https://nexafone.com/audio-prompts/thanks_for_call_plz_wait.wav",
+                        "action": {"type": "hangup", "data": {}}}}}""";
+
+    private final OriginateService originate;
+    private final SecurityIdentity identity;
+
+    public CallResource(OriginateService originate, SecurityIdentity identity) {
+        this.originate = originate;
+        this.identity = identity;
+    }
+
+    @POST
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Originate a call", description = "Places a call through Nexafone: a flow call (`flowId`), a "
+            + "ClickToCall bridge (`bridgeTo`) or a raw verb (`action`). The call is stored before Nexafone hears of "
+            + "it. With an `Idempotency-Key`, a retry returns the same call (200) and never places a second one.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = OriginateRequest.class),
+            examples = {
+                    @ExampleObject(name = "flow call", value = FLOW_CALL),
+                    @ExampleObject(name = "ClickToCall", value = CLICK_TO_CALL),
+                    @ExampleObject(name = "raw verb", value = RAW_CALL)}))
+    @APIResponse(responseCode = "202", description = "Nexafone accepted the call; `Location` names it",
+            content = @Content(schema = @Schema(implementation = CallView.class)))
+    @APIResponse(responseCode = "200", description = "An earlier request with this Idempotency-Key placed this call",
+            content = @Content(schema = @Schema(implementation = CallView.class)))
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApiDocument.CONFLICT)
+    @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)
+    @APIResponse(responseCode = "502", description = "Nexafone refused or failed; the call is FAILED (`instance` names it)",
+            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "503", description = "Nexafone credentials are not configured",
+            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "504", description = "No answer from Nexafone in time; the call is UNKNOWN and is not "
+            + "retried", content = @Content(mediaType = "application/problem+json"))
+    public Response originate(OriginateRequest request,
+                              @HeaderParam("Idempotency-Key") @Parameter(description = "Makes retries safe (≤ 200 chars)")
+                              String idempotencyKey,
+                              UriInfo uri) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw ProblemException.badRequest("Idempotency-Key must be 1–200 characters");
+        }
+        OriginateService.Originated placed = originate.originate(requireBody(request), idempotencyKey,
+                identity.getPrincipal().getName());
+        CallView view = CallView.of(placed.call(), null);
+        return Response.status(placed.created() ? 202 : 200)
+                .location(uri.getBaseUriBuilder().path("v1/calls").path(placed.call().id.toString()).build())
+                .entity(view).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Transactional
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Operation(summary = "Get a call", description = "With its audit trail: every status change, the originate "
+            + "request and response, every key pressed, every verb sent.")
+    @APIResponse(responseCode = "200", description = "The call and its events")
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public CallView get(@PathParam("id") UUID id) {
+        Call call = find(id);
+        List<CallEvent> events = CallEvent.list("callId", Sort.ascending("id"), id);
+        return CallView.of(call, events.stream().map(EventView::of).toList());
+    }
+
+    @GET
+    @Path("{id}/events")
+    @Transactional
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Operation(summary = "A call's events", description = "Oldest first, in pages: pass `next` back as `after`.")
+    @APIResponse(responseCode = "200", description = "A page of events")
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public Page<EventView> events(@PathParam("id") UUID id,
+                                  @QueryParam("after") @Parameter(description = "`next` of the previous page") Long after,
+                                  @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 100)")
+                                  Integer limit) {
+        find(id);
+        int size = limit == null ? 100 : io.nexaflow.api.Cursor.limit(limit);
+        List<CallEvent> events = CallEvent.find("callId = ?1 and id > ?2", Sort.ascending("id"), id,
+                after == null ? 0L : after).page(0, size + 1).list();
+        String next = null;
+        if (events.size() > size) {
+            events = events.subList(0, size);
+            next = String.valueOf(events.get(size - 1).id);
+        }
+        return new Page<>(events.stream().map(EventView::of).toList(), next);
+    }
+
+    private static Call find(UUID id) {
+        Call call = Call.findById(id);
+        if (call == null) {
+            throw ProblemException.notFound("No call " + id);
+        }
+        return call;
+    }
+}

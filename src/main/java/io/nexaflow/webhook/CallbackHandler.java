@@ -1,0 +1,189 @@
+package io.nexaflow.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nexaflow.api.Clock;
+import io.nexaflow.config.NexaflowConfig;
+import io.nexaflow.engine.FlowProgram;
+import io.nexaflow.flow.RevisionPrograms;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Answers Nexafone's gather callbacks. Verifies the state token, routes on the call's pinned revision (cached),
+ * queues the write, and answers the verb once the write is committed. Never fails the platform: anything that
+ * goes wrong here answers the fallback verb with HTTP 200 (a 5xx would drop the caller).
+ */
+@ApplicationScoped
+public class CallbackHandler {
+
+    private static final Logger LOG = Logger.getLogger(CallbackHandler.class);
+
+    /** What the platform is answered, and with which HTTP status. */
+    public record Answer(int status, String body) {
+    }
+
+    /** The vendor webhook contract: {@code { callId, dtmf, to: { channelId } }}. */
+    public record Callback(String callId, String dtmf, String channelId) {
+    }
+
+    private final StateTokens tokens;
+    private final CallbackUrls urls;
+    private final RevisionPrograms programs;
+    private final CallbackWriter writer;
+    private final ObjectMapper json;
+    private final MeterRegistry meters;
+    private final Duration deadline;
+    private final String fallbackVerb;
+
+    public CallbackHandler(StateTokens tokens, CallbackUrls urls, RevisionPrograms programs, CallbackWriter writer,
+                           ObjectMapper json, MeterRegistry meters, NexaflowConfig config) {
+        this.tokens = tokens;
+        this.urls = urls;
+        this.programs = programs;
+        this.writer = writer;
+        this.json = json;
+        this.meters = meters;
+        this.deadline = config.callback().deadline();
+        this.fallbackVerb = fallbackVerb(config.callback().fallbackAudioUrl());
+    }
+
+    public String fallbackVerb() {
+        return fallbackVerb;
+    }
+
+    public Uni<Answer> handle(String token, byte[] body) {
+        Instant at = Clock.now();
+        Callback callback;
+        try {
+            callback = parse(body);
+        } catch (IllegalArgumentException e) {
+            count("malformed");
+            return Uni.createFrom().item(new Answer(400, e.getMessage()));
+        }
+        Optional<StateToken> state = tokens.verify(token);
+        if (state.isEmpty()) {
+            count("forged");
+            LOG.warnf("callback for callId %s refused: missing, forged or altered state token", callback.callId());
+            writer.record(new EventWrite(null, "CALLBACK_FORGED", null, null, callback.dtmf(),
+                    rejection(callback, "missing, forged or altered state token"), at));
+            return Uni.createFrom().item(new Answer(403, null));
+        }
+        try {
+            Optional<FlowProgram> program = programs.cached(state.get().revision());
+            if (program.isPresent()) {
+                return route(state.get(), callback, program.get(), at);
+            }
+            return Uni.createFrom().item(() -> programs.load(state.get().revision()))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .onItem().transformToUni(loaded -> loaded
+                            .map(p -> route(state.get(), callback, p, at))
+                            .orElseGet(() -> fallback(callback, state.get(), "unknown flow revision", at)))
+                    .onFailure().recoverWithUni(e -> fallback(callback, state.get(), "cannot load flow: " + e, at));
+        } catch (RuntimeException e) {
+            return fallback(callback, state.get(), "internal error: " + e, at);
+        }
+    }
+
+    private Uni<Answer> route(StateToken state, Callback callback, FlowProgram program, Instant at) {
+        CallbackWrite write;
+        try {
+            FlowProgram.Step step = program.callback(state.node(), state.attempts(), callback.dtmf());
+            String verb = urls.verb(program, state.call(), state.revision(), step.path(), callback.channelId());
+            write = new CallbackWrite(state.call(), callback.callId(), state.node(), state.attempt(), callback.dtmf(),
+                    callback.channelId(), step, verb, at);
+        } catch (RuntimeException e) {
+            return fallback(callback, state, "cannot route: " + e, at);
+        }
+        CompletableFuture<Outcome> written = writer.submit(write)
+                .completeOnTimeout(new Outcome.Failed("no commit within " + deadline.toMillis() + " ms"),
+                        deadline.toMillis(), TimeUnit.MILLISECONDS);
+        return Uni.createFrom().completionStage(written).onItem().transformToUni(outcome -> {
+            if (outcome instanceof Outcome.Accepted) {
+                count("accepted");
+                return Uni.createFrom().item(new Answer(200, write.verb()));
+            }
+            if (outcome instanceof Outcome.Duplicate duplicate) {
+                count("duplicate");
+                return Uni.createFrom().item(new Answer(200, duplicate.verb()));
+            }
+            if (outcome instanceof Outcome.Rejected rejected) {
+                count("rejected");
+                LOG.warnf("callback for callId %s (call %s) rejected: %s; answering the fallback verb",
+                        callback.callId(), state.call(), rejected.reason());
+                return Uni.createFrom().item(new Answer(200, fallbackVerb));
+            }
+            return fallback(callback, state, ((Outcome.Failed) outcome).reason(), at);
+        });
+    }
+
+    /** The caller hears the fallback; the event is recorded when the database takes it, and logged regardless. */
+    private Uni<Answer> fallback(Callback callback, StateToken state, String reason, Instant at) {
+        count("fallback");
+        LOG.errorf("callback for callId %s (call %s) answered with the fallback verb: %s",
+                callback.callId(), state.call(), reason);
+        writer.record(new EventWrite(state.call(), "CALLBACK_FALLBACK", state.node(), state.attempt(), callback.dtmf(),
+                rejection(callback, reason), at));
+        return Uni.createFrom().item(new Answer(200, fallbackVerb));
+    }
+
+    Callback parse(byte[] body) {
+        JsonNode tree;
+        try {
+            tree = body == null || body.length == 0 ? null : json.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the body is not valid JSON");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new IllegalArgumentException("the body must be a JSON object {callId, dtmf, to: {channelId}}");
+        }
+        JsonNode callId = tree.get("callId");
+        if (callId == null || !(callId.isTextual() || callId.isNumber()) || callId.asText().isBlank()) {
+            throw new IllegalArgumentException("'callId' is required");
+        }
+        JsonNode dtmf = tree.get("dtmf");
+        if (dtmf != null && !dtmf.isNull() && !dtmf.isTextual() && !dtmf.isNumber()) {
+            throw new IllegalArgumentException("'dtmf' must be a string of digits");
+        }
+        JsonNode to = tree.get("to");
+        if (to != null && !to.isNull() && !to.isObject()) {
+            throw new IllegalArgumentException("'to' must be an object {channelId}");
+        }
+        JsonNode channel = to == null ? null : to.get("channelId");
+        return new Callback(callId.asText(), dtmf == null || dtmf.isNull() ? "" : dtmf.asText(),
+                channel == null || channel.isNull() ? null : channel.asText());
+    }
+
+    private String rejection(Callback callback, String reason) {
+        ObjectNode payload = json.createObjectNode();
+        payload.put("reason", reason);
+        payload.put("callId", callback.callId());
+        payload.put("channelId", callback.channelId());
+        return payload.toString();
+    }
+
+    private void count(String outcome) {
+        meters.counter("nexaflow.callbacks", "outcome", outcome).increment();
+    }
+
+    private String fallbackVerb(Optional<String> audioUrl) {
+        ObjectNode hangup = json.createObjectNode().put("type", "hangup");
+        hangup.putObject("data");
+        if (audioUrl.isEmpty() || audioUrl.get().isBlank()) {
+            return hangup.toString();
+        }
+        ObjectNode play = json.createObjectNode().put("type", "play");
+        play.putObject("data").put("audioUrl", audioUrl.get()).set("action", hangup);
+        return play.toString();
+    }
+}

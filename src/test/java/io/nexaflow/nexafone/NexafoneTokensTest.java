@@ -1,0 +1,136 @@
+package io.nexaflow.nexafone;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.nexaflow.support.NexafoneStub;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.nexaflow.support.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The service-wide token cache, through the API, and secrets kept out of logs, events and answers. */
+@QuarkusTest
+@TestProfile(NexafoneStub.Profile.class)
+class NexafoneTokensTest {
+
+    static final String AUTH = "/auth/get-access-token/" + NexafoneStub.ACCOUNT_ID;
+    static final String ORIGINATE = "/voice/v1/calls";
+    static final Map<String, Object> CALL = Map.of("from", "+911203135800", "to", "+919650612345",
+            "bridgeTo", "+919817812345");
+
+    @Inject
+    EntityManager em;
+
+    WireMockServer nexafone;
+
+    @BeforeEach
+    void stubs() {
+        nexafone = NexafoneStub.server();
+        nexafone.resetAll();
+        nexafone.stubFor(post(ORIGINATE).willReturn(okJson("{\"callId\":\"nf-1\"}")));
+        TokenCache.forget();
+    }
+
+    @Test
+    void fiftyConcurrentOriginatesOnAColdCacheMakeOneAuthRequest() throws Exception {
+        nexafone.stubFor(post(AUTH).willReturn(okJson("{\"accessToken\":\"tok-shared\",\"expiresIn\":3600}")
+                .withFixedDelay(500)));
+        String operator = io.nexaflow.support.Api.key("operator");
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                answers.add(pool.submit(() -> RestAssured.given().contentType("application/json")
+                        .header("Authorization", "Bearer " + operator).body(CALL).post("/v1/calls").statusCode()));
+            }
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(202);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(nexafone.findAll(postRequestedFor(urlEqualTo(AUTH)))).hasSize(1);
+        assertThat(nexafone.findAll(postRequestedFor(urlEqualTo(ORIGINATE)))).hasSize(50)
+                .allSatisfy(r -> assertThat(r.getHeader("Authorization")).isEqualTo("Bearer tok-shared"));
+    }
+
+    @Test
+    void anExpiredTokenIsRefreshed() throws Exception {
+        nexafone.stubFor(post(AUTH).willReturn(okJson("{\"accessToken\":\"tok-short\",\"expiresIn\":1}")));
+
+        as("operator").body(CALL).post("/v1/calls").then().statusCode(202);
+        as("operator").body(CALL).post("/v1/calls").then().statusCode(202);
+        assertThat(nexafone.findAll(postRequestedFor(urlEqualTo(AUTH)))).hasSize(1);
+        Thread.sleep(1_100);
+        as("operator").body(CALL).post("/v1/calls").then().statusCode(202);
+
+        assertThat(nexafone.findAll(postRequestedFor(urlEqualTo(AUTH)))).hasSize(2);
+    }
+
+    @Test
+    void secretsNeverReachLogsEventsMetricsOrAnswers() {
+        List<String> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters())
+                        + " " + (record.getThrown() == null ? "" : record.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        List<String> answers = new ArrayList<>();
+        try {
+            nexafone.stubFor(post(AUTH).willReturn(okJson("{\"accessToken\":\"tok-very-secret-1\",\"expiresIn\":3600}")));
+            answers.add(as("operator").body(CALL).post("/v1/calls").asString());
+            nexafone.stubFor(post(ORIGINATE).willReturn(aResponse().withStatus(401)));
+            answers.add(as("operator").body(CALL).post("/v1/calls").asString());
+            nexafone.stubFor(post(AUTH).willReturn(aResponse().withStatus(403).withBody("{\"message\":\"nope\"}")));
+            TokenCache.forget();
+            answers.add(as("operator").body(CALL).post("/v1/calls").asString());
+        } finally {
+            root.removeHandler(capture);
+        }
+        String events = String.valueOf(em.createNativeQuery("SELECT string_agg(payload::text, ' ') FROM call_event")
+                .getSingleResult());
+        String metrics = RestAssured.get("/q/metrics").asString();
+
+        assertThat(logged).isNotEmpty();
+        for (String secret : List.of(NexafoneStub.API_SECRET, "tok-very-secret-1")) {
+            assertThat(String.join("\n", logged)).doesNotContain(secret);
+            assertThat(events).doesNotContain(secret);
+            assertThat(metrics).doesNotContain(secret);
+            assertThat(String.join("\n", answers)).doesNotContain(secret);
+        }
+        // Numbers in logs are masked.
+        assertThat(String.join("\n", logged)).doesNotContain("+919650612345").contains("+9196******45");
+    }
+}

@@ -1,0 +1,50 @@
+package io.nexaflow.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** The application's database behind a {@link TcpProxy}, so a test can take the database away. */
+public class DatabaseOutage implements QuarkusTestResourceLifecycleManager {
+
+    private static TcpProxy proxy;
+
+    public static TcpProxy proxy() {
+        return proxy;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        URI uri = URI.create(url.substring("jdbc:".length()));
+        try {
+            proxy = new TcpProxy(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String proxied = "jdbc:postgresql://127.0.0.1:" + proxy.port() + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return Map.of(
+                "quarkus.datasource.jdbc.url", proxied,
+                "quarkus.datasource.jdbc.acquisition-timeout", "1s",
+                "nexaflow.callback.deadline", "1500ms");
+    }
+
+    @Override
+    public void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(DatabaseOutage.class));
+        }
+    }
+}

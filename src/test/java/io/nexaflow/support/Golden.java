@@ -1,0 +1,25 @@
+package io.nexaflow.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** The vendor page's JSON documents, verbatim, from src/test/resources/golden. */
+public final class Golden {
+
+    private Golden() {
+    }
+
+    public static JsonNode read(String name) {
+        try (InputStream in = Golden.class.getResourceAsStream("/golden/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no golden file " + name);
+            }
+            return Flows.JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
