@@ -51,11 +51,12 @@ class OriginateTest {
     void stubs() {
         nexafone = NexafoneStub.server();
         nexafone.resetAll();
+        TokenCache.forget();
         nexafone.stubFor(post(AUTH).withRequestBody(equalToJson(
                         "{\"apiKey\":\"" + NexafoneStub.API_KEY + "\",\"apiSecret\":\"" + NexafoneStub.API_SECRET + "\"}"))
                 .willReturn(okJson("{\"accessToken\":\"tok-1\",\"expiresIn\":3600}")));
         nexafone.stubFor(post(ORIGINATE).withHeader("Authorization", equalTo("Bearer tok-1"))
-                .willReturn(okJson("{\"callId\":\"nf-" + UUID.randomUUID() + "\",\"status\":\"queued\"}")));
+                .willReturn(okJson("{\"callId\":\"nf-{{randomValue type='UUID'}}\",\"status\":\"queued\"}")));
     }
 
     @Test

@@ -47,7 +47,7 @@ class NexafoneTokensTest {
     void stubs() {
         nexafone = NexafoneStub.server();
         nexafone.resetAll();
-        nexafone.stubFor(post(ORIGINATE).willReturn(okJson("{\"callId\":\"nf-1\"}")));
+        nexafone.stubFor(post(ORIGINATE).willReturn(okJson("{\"callId\":\"nf-{{randomValue type='UUID'}}\"}")));
         TokenCache.forget();
     }
 

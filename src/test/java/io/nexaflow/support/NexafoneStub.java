@@ -27,7 +27,7 @@ public class NexafoneStub implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().globalTemplating(true));
         server.start();
         return Map.of(
                 "nexafone.api-url", server.baseUrl(),
