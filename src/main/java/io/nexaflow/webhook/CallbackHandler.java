@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nexaflow.api.Clock;
+import io.nexaflow.call.CallEvent;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.flow.RevisionPrograms;
@@ -75,8 +76,8 @@ public class CallbackHandler {
         if (state.isEmpty()) {
             count("forged");
             LOG.warnf("callback for callId %s refused: missing, forged or altered state token", callback.callId());
-            writer.record(new EventWrite(null, "CALLBACK_FORGED", null, null, callback.dtmf(),
-                    rejection(callback, "missing, forged or altered state token"), at));
+            writer.record(EventWrite.refusedCallback(CallEvent.Type.CALLBACK_FORGED, null, null, null, callback.callId(),
+                    callback.dtmf(), callback.channelId(), "missing, forged or altered state token", at));
             return Uni.createFrom().item(new Answer(403, null));
         }
         try {
@@ -132,8 +133,8 @@ public class CallbackHandler {
         count("fallback");
         LOG.errorf("callback for callId %s (call %s) answered with the fallback verb: %s",
                 callback.callId(), state.call(), reason);
-        writer.record(new EventWrite(state.call(), "CALLBACK_FALLBACK", state.node(), state.attempt(), callback.dtmf(),
-                rejection(callback, reason), at));
+        writer.record(EventWrite.refusedCallback(CallEvent.Type.CALLBACK_FALLBACK, state.call(), state.node(),
+                state.attempt(), callback.callId(), callback.dtmf(), callback.channelId(), reason, at));
         return Uni.createFrom().item(new Answer(200, fallbackVerb));
     }
 
@@ -164,26 +165,24 @@ public class CallbackHandler {
                 channel == null || channel.isNull() ? null : channel.asText());
     }
 
-    private String rejection(Callback callback, String reason) {
-        ObjectNode payload = json.createObjectNode();
-        payload.put("reason", reason);
-        payload.put("callId", callback.callId());
-        payload.put("channelId", callback.channelId());
-        return payload.toString();
-    }
-
     private void count(String outcome) {
         meters.counter("nexaflow.callbacks", "outcome", outcome).increment();
     }
 
     private String fallbackVerb(Optional<String> audioUrl) {
-        ObjectNode hangup = json.createObjectNode().put("type", "hangup");
-        hangup.putObject("data");
         if (audioUrl.isEmpty() || audioUrl.get().isBlank()) {
-            return hangup.toString();
+            return FlowProgram.HANGUP_VERB;
         }
         ObjectNode play = json.createObjectNode().put("type", "play");
-        play.putObject("data").put("audioUrl", audioUrl.get()).set("action", hangup);
+        play.putObject("data").put("audioUrl", audioUrl.get()).set("action", read(FlowProgram.HANGUP_VERB));
         return play.toString();
+    }
+
+    private JsonNode read(String verb) {
+        try {
+            return json.readTree(verb);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.nexaflow.call.CallEvent;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.Path;
 import io.quarkus.runtime.ShutdownEvent;
@@ -356,8 +357,9 @@ public class CallbackWriter {
                         reason = "call is " + rows.getString(3);
                     }
                     outcomes[i] = new Outcome.Rejected(reason);
-                    events.add(new EventWrite(rows.getBoolean(2) ? w.call() : null, "CALLBACK_REJECTED", w.node(),
-                            w.attempt(), w.dtmf(), rejection(w, reason), w.at()));
+                    events.add(EventWrite.refusedCallback(CallEvent.Type.CALLBACK_REJECTED,
+                            rows.getBoolean(2) ? w.call() : null, w.node(), w.attempt(), w.platformCallId(), w.dtmf(),
+                            w.channelId(), reason, w.at()));
                 }
             }
         }
@@ -405,14 +407,6 @@ public class CallbackWriter {
             payload.set("exhausted", json.valueToTree(w.step().path().exhausted()));
         }
         return json.writeValueAsString(payload);
-    }
-
-    private String rejection(CallbackWrite w, String reason) {
-        ObjectNode payload = json.createObjectNode();
-        payload.put("reason", reason);
-        payload.put("callId", w.platformCallId());
-        payload.put("channelId", w.channelId());
-        return payload.toString();
     }
 
     private Connection open() throws SQLException {

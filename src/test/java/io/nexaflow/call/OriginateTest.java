@@ -146,6 +146,34 @@ class OriginateTest {
     }
 
     @Test
+    void concurrentRetriesWithOneIdempotencyKeyPlaceOneCall() throws Exception {
+        String key = "race-" + UUID.randomUUID();
+        String operator = io.nexaflow.support.Api.key("operator");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> io.restassured.RestAssured.given().contentType("application/json")
+                        .header("Authorization", "Bearer " + operator).header("Idempotency-Key", key)
+                        .body(clickToCall()).post("/v1/calls")));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            int created = 0;
+            for (var answer : answers) {
+                Response response = answer.get();
+                assertThat(response.statusCode()).isIn(200, 202);
+                created += response.statusCode() == 202 ? 1 : 0;
+                ids.add(response.path("id"));
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(created).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(nexafone.findAll(postRequestedFor(urlEqualTo(ORIGINATE)))).hasSize(1);
+    }
+
+    @Test
     void aStaleTokenIsRefreshedAndTheRequestRetriedOnce() {
         nexafone.resetAll();
         nexafone.stubFor(post(AUTH).inScenario("tokens").whenScenarioStateIs(Scenario.STARTED)

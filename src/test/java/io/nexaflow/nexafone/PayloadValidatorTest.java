@@ -7,6 +7,7 @@ import io.nexaflow.problem.Problem.FieldError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
@@ -20,15 +21,23 @@ class PayloadValidatorTest {
     private final PayloadValidator lenient = new PayloadValidator(SANDBOX);
     private final PayloadValidator strict = new PayloadValidator(Options.strict("IN"));
 
+    static List<String> blueprints() {
+        return List.of(VendorPage.CLICK_TO_CALL, VendorPage.ADVANCED);
+    }
+
+    static List<String> expressResponses() {
+        return List.of(VendorPage.EXPRESS_DTMF_1, VendorPage.EXPRESS_DTMF_2, VendorPage.EXPRESS_INVALID,
+                VendorPage.EXPRESS_DIAL, VendorPage.EXPRESS_GATHER);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {VendorPage.CLICK_TO_CALL, VendorPage.ADVANCED})
+    @MethodSource("blueprints")
     void theVendorBlueprintsPass(String blueprint) {
         assertThat(lenient.validateOriginate(parse(blueprint))).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {VendorPage.EXPRESS_DTMF_1, VendorPage.EXPRESS_DTMF_2, VendorPage.EXPRESS_INVALID,
-            VendorPage.EXPRESS_DIAL, VendorPage.EXPRESS_GATHER})
+    @MethodSource("expressResponses")
     void theExpressWebhookResponsesPass(String response) {
         assertThat(lenient.validateVerb(parse(response), "")).isEmpty();
     }

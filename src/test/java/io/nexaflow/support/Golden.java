@@ -12,14 +12,18 @@ public final class Golden {
     private Golden() {
     }
 
-    public static JsonNode read(String name) {
+    public static String text(String name) {
         try (InputStream in = Golden.class.getResourceAsStream("/golden/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no golden file " + name);
             }
-            return Flows.JSON.readTree(in);
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public static JsonNode read(String name) {
+        return Flows.parse(text(name));
     }
 }
