@@ -34,6 +34,8 @@ public interface NexaflowConfig {
 
     Datasource datasource();
 
+    Calls calls();
+
     Callback callback();
 
     interface Sandbox {
@@ -132,6 +134,18 @@ public interface NexaflowConfig {
         @WithName("required-url")
         @WithDefault("not-required")
         String requiredUrl();
+    }
+
+    interface Calls {
+        /** A call still QUEUED or ORIGINATING this long after its last change is UNKNOWN (nexaflow stopped mid-way). */
+        @WithName("originate-stale-after")
+        @WithDefault("5m")
+        Duration originateStaleAfter();
+
+        /** A call IN_PROGRESS without a callback this long is over: the caller hung up at a gather. */
+        @WithName("idle-after")
+        @WithDefault("2h")
+        Duration idleAfter();
     }
 
     interface Callback {

@@ -61,7 +61,7 @@ class OriginateTest {
 
     @Test
     void aFlowCallSendsTheVendorsAdvancedPayload() {
-        String flow = seedFlow();
+        String flow = Flows.publishedSeed();
 
         Response answer = as("operator").body(Map.of("from", "+911203135800", "to", "096506xxxx", "flowId", flow,
                 "recordCall", true, "timeout", 30)).post("/v1/calls");
@@ -257,11 +257,6 @@ class OriginateTest {
         return Flows.parse(requests.get(0).getBodyAsString());
     }
 
-    private static String seedFlow() {
-        ObjectNode body = Flows.request(Flows.seedDefinition());
-        body.put("publish", true);
-        return admin().body(body.toString()).post("/v1/flows").then().statusCode(201).extract().path("id");
-    }
 
     @SuppressWarnings("unchecked")
     private List<String> eventTypes(String call) {

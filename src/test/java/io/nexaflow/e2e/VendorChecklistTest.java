@@ -134,9 +134,7 @@ class VendorChecklistTest {
     }
 
     private static String publish(JsonNode definition) {
-        ObjectNode body = Flows.request(definition);
-        body.put("publish", true);
-        return admin().body(body.toString()).post("/v1/flows").then().statusCode(201).extract().path("id");
+        return Flows.create(definition, true);
     }
 
     private record Run(JsonNode originate, String callId, JsonNode transcript) {

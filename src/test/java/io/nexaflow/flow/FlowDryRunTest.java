@@ -25,7 +25,7 @@ class FlowDryRunTest {
 
     @Test
     void simulateTracesEveryStepWithTheExactVerbsAndTouchesNoCall() {
-        String flow = FlowResourceTest.create(Flows.seedDefinition(), true);
+        String flow = Flows.create(Flows.seedDefinition(), true);
         long calls = count();
 
         JsonNode trace = Flows.parse(as("operator").body(Map.of("inputs", List.of("2", "9")))
@@ -47,7 +47,7 @@ class FlowDryRunTest {
 
     @Test
     void simulateFollowsTimeoutsRepromptsAndMaxAttempts() {
-        String flow = FlowResourceTest.create(Flows.parse("""
+        String flow = Flows.create(Flows.parse("""
                 {"start":"menu","nodes":{
                   "menu":{"type":"gather","routes":{"1":"bye"},"onInvalid":"sorry","maxAttempts":2},
                   "sorry":{"type":"play","audioUrl":"https://x.test/sorry.wav","next":"menu"},
@@ -68,7 +68,7 @@ class FlowDryRunTest {
 
     @Test
     void theDiagramIsMermaidWithRouteLabels() {
-        String flow = FlowResourceTest.create(Flows.seedDefinition(), true);
+        String flow = Flows.create(Flows.seedDefinition(), true);
 
         String diagram = as("auditor").accept("text/vnd.mermaid").get("/v1/flows/" + flow + "/diagram").then()
                 .statusCode(200).contentType(startsWith("text/vnd.mermaid")).extract().asString();
@@ -83,7 +83,7 @@ class FlowDryRunTest {
 
     @Test
     void preflightReportsEachAudioUrlAndThePublicUrl() {
-        String flow = FlowResourceTest.create(Flows.parse("""
+        String flow = Flows.create(Flows.parse("""
                 {"start":"a","nodes":{"a":{"type":"play","audioUrl":"https://127.0.0.1:1/nothing-listens.wav"}}}"""),
                 true);
 

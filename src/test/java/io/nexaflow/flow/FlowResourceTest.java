@@ -47,7 +47,7 @@ class FlowResourceTest {
 
     @Test
     void everyUpdateIsANewRevisionAndOlderOnesCanBePublishedBack() {
-        String id = create(Flows.seedDefinition(), true);
+        String id = Flows.create(Flows.seedDefinition(), true);
         ObjectNode v2 = Flows.seedDefinition();
         ((ObjectNode) v2.at("/nodes/menu/routes")).put("3", "bye");
         ObjectNode update = Flows.request(v2);
@@ -79,7 +79,7 @@ class FlowResourceTest {
 
     @Test
     void anUnchangedDefinitionIsNotANewRevision() {
-        String id = create(Flows.seedDefinition(), false);
+        String id = Flows.create(Flows.seedDefinition(), false);
         ObjectNode same = Flows.request(Flows.seedDefinition());
         same.put("publish", true);
 
@@ -133,7 +133,7 @@ class FlowResourceTest {
 
     @Test
     void unknownFlowsAndRevisionsAre404() {
-        String id = create(Flows.seedDefinition(), false);
+        String id = Flows.create(Flows.seedDefinition(), false);
         as("auditor").get("/v1/flows/" + UUID.randomUUID()).then().statusCode(404)
                 .contentType(startsWith("application/problem+json"));
         as("auditor").get("/v1/flows/" + id + "/versions/7").then().statusCode(404)
@@ -154,7 +154,7 @@ class FlowResourceTest {
 
     @Test
     void deleteHidesTheFlowButKeepsItsRevisions() {
-        String id = create(Flows.seedDefinition(), true);
+        String id = Flows.create(Flows.seedDefinition(), true);
 
         admin().delete("/v1/flows/" + id).then().statusCode(204);
 
@@ -166,9 +166,9 @@ class FlowResourceTest {
 
     @Test
     void listsPageByCursorNewestFirst() {
-        String a = create(Flows.seedDefinition(), false);
-        String b = create(Flows.seedDefinition(), false);
-        String c = create(Flows.seedDefinition(), false);
+        String a = Flows.create(Flows.seedDefinition(), false);
+        String b = Flows.create(Flows.seedDefinition(), false);
+        String c = Flows.create(Flows.seedDefinition(), false);
 
         Response first = as("operator").queryParam("limit", 2).get("/v1/flows");
         first.then().statusCode(200);
@@ -194,12 +194,6 @@ class FlowResourceTest {
                 .statusCode(200).body("valid", equalTo(false))
                 .body("errors[0].pointer", equalTo("/definition/start"));
         assertThat(count("flow")).isEqualTo(before);
-    }
-
-    static String create(JsonNode definition, boolean publish) {
-        ObjectNode body = Flows.request(definition);
-        body.put("publish", publish);
-        return admin().body(body.toString()).post("/v1/flows").then().statusCode(201).extract().path("id");
     }
 
     private long count(String table) {

@@ -28,6 +28,18 @@ public final class Flows {
         return body;
     }
 
+    /** Stores a flow through the API (as the bootstrap admin); returns its id. */
+    public static String create(JsonNode definition, boolean publish) {
+        ObjectNode body = request(definition);
+        body.put("publish", publish);
+        return Api.admin().body(body.toString()).post("/v1/flows").then().statusCode(201).extract().path("id");
+    }
+
+    /** The vendor's demo IVR, stored and published. */
+    public static String publishedSeed() {
+        return create(seedDefinition(), true);
+    }
+
     public static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);

@@ -41,7 +41,7 @@ class CallbackResourceTest {
 
     @Test
     void theSeedIvrStartsWithTheVendorsAdvancedAction() {
-        LiveCall call = calls.start(seedFlow(), 1);
+        LiveCall call = calls.start(Flows.publishedSeed(), 1);
 
         ObjectNode expected = (ObjectNode) Golden.read("advanced-call-request.json").get("action").deepCopy();
         ((ObjectNode) expected.at("/data/action/data")).put("action", gatherAction(call.verb()));
@@ -51,7 +51,7 @@ class CallbackResourceTest {
 
     @Test
     void pressing2AnswersTheVendorsDialResponseAndCompletesTheCall() {
-        LiveCall call = calls.start(seedFlow(), 1);
+        LiveCall call = calls.start(Flows.publishedSeed(), 1);
 
         JsonNode verb = Flows.parse(press(gatherAction(call.verb()), call.callId(), "2", "ch-9").then()
                 .statusCode(200).contentType(startsWith("application/json")).extract().asString());
@@ -73,9 +73,9 @@ class CallbackResourceTest {
 
     @Test
     void pressing1AndAnythingElseAnswerTheVendorsOtherResponses() {
-        LiveCall one = calls.start(seedFlow(), 1);
-        LiveCall seven = calls.start(seedFlow(), 1);
-        LiveCall silent = calls.start(seedFlow(), 1);
+        LiveCall one = calls.start(Flows.publishedSeed(), 1);
+        LiveCall seven = calls.start(Flows.publishedSeed(), 1);
+        LiveCall silent = calls.start(Flows.publishedSeed(), 1);
 
         assertThat(answer(one, "1#", null)).isEqualTo(Golden.read("handle-dtmf-1.json"));
         assertThat(answer(seven, "7", null)).isEqualTo(Golden.read("handle-dtmf-fallback.json"));
@@ -139,7 +139,7 @@ class CallbackResourceTest {
 
     @Test
     void aForgedOrAlteredTokenIs403AndAudited() {
-        LiveCall call = calls.start(seedFlow(), 1);
+        LiveCall call = calls.start(Flows.publishedSeed(), 1);
         String url = gatherAction(call.verb());
         String token = url.substring(url.indexOf("s=") + 2);
         char last = token.charAt(token.length() - 5);
@@ -158,7 +158,7 @@ class CallbackResourceTest {
 
     @Test
     void unknownOrEndedCallsGetTheFallbackVerbWith200() {
-        LiveCall call = calls.start(seedFlow(), 1);
+        LiveCall call = calls.start(Flows.publishedSeed(), 1);
         String unknown = urls.url(new StateToken(UUID.randomUUID(), call.revision(), "menu",
                 Attempts.of(Map.of("menu", 1))));
         assertThat(Flows.parse(press(unknown, "c-nobody", "1", null).then().statusCode(200).extract().asString()))
@@ -181,7 +181,7 @@ class CallbackResourceTest {
 
     @Test
     void aMalformedBodyIs400() {
-        LiveCall call = calls.start(seedFlow(), 1);
+        LiveCall call = calls.start(Flows.publishedSeed(), 1);
         String url = gatherAction(call.verb());
         String path = url.substring(url.indexOf("/api/"));
         for (String body : List.of("not json", "{}", "[1]", "{\"callId\":\"c\",\"dtmf\":{}}", "{\"callId\":\"c\",\"to\":5}")) {
@@ -201,15 +201,7 @@ class CallbackResourceTest {
               "bye":{"type":"hangup"}}}""";
 
     static String menuFlow() {
-        ObjectNode body = Flows.request(Flows.parse(MENU));
-        body.put("publish", true);
-        return admin().body(body.toString()).post("/v1/flows").then().statusCode(201).extract().path("id");
-    }
-
-    static String seedFlow() {
-        ObjectNode body = Flows.request(Flows.seedDefinition());
-        body.put("publish", true);
-        return admin().body(body.toString()).post("/v1/flows").then().statusCode(201).extract().path("id");
+        return Flows.create(Flows.parse(MENU), true);
     }
 
     private JsonNode answer(LiveCall call, String dtmf, String channelId) {

@@ -26,7 +26,7 @@ class DatabaseOutageTest {
 
     @Test
     void aCallbackDuringAnOutageGetsTheFallbackVerbAndTheNextDeliveryWorks() {
-        LiveCalls.LiveCall call = calls.start(CallbackResourceTest.seedFlow(), 1);
+        LiveCalls.LiveCall call = calls.start(Flows.publishedSeed(), 1);
         String url = gatherAction(call.verb());
 
         DatabaseOutage.proxy().cut();

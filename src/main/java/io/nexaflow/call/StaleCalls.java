@@ -1,0 +1,90 @@
+package io.nexaflow.call;
+
+import io.agroal.api.AgroalDataSource;
+import io.nexaflow.config.NexaflowConfig;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Ends calls that stopped moving, so they neither look live forever nor keep their flow from being deleted.
+ * Nexafone sends no call-ended event: a call waiting at a gather whose caller hung up simply goes quiet.
+ * Safe with many replicas: each run locks the rows it ends with SKIP LOCKED.
+ */
+@ApplicationScoped
+public class StaleCalls {
+
+    private static final Logger LOG = Logger.getLogger(StaleCalls.class);
+    private static final int BATCH = 500;
+
+    private static final String END = """
+            WITH stale AS (
+                SELECT id, status FROM call
+                 WHERE status = ANY (?::text[]) AND updated_at < now() - ?::interval
+                 ORDER BY updated_at LIMIT ? FOR UPDATE SKIP LOCKED
+            ), ended AS (
+                UPDATE call c SET status = ?, error = COALESCE(c.error, ?), updated_at = now(),
+                                  ended_at = CASE WHEN ? = 'COMPLETED' THEN now() ELSE c.ended_at END
+                  FROM stale s WHERE c.id = s.id
+                RETURNING c.id, s.status AS old_status
+            )
+            INSERT INTO call_event (call_id, type, payload, at)
+            SELECT id, 'STATUS', jsonb_build_object('from', old_status, 'to', ?::text, 'reason', ?::text), now()
+              FROM ended""";
+
+    private final AgroalDataSource dataSource;
+    private final NexaflowConfig.Calls config;
+
+    public StaleCalls(AgroalDataSource dataSource, NexaflowConfig config) {
+        this.dataSource = dataSource;
+        this.config = config.calls();
+    }
+
+    @Scheduled(every = "1m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        try {
+            end();
+        } catch (SQLException e) {
+            LOG.warnf("stale-call sweep failed, will retry: %s", e.getMessage());
+        }
+    }
+
+    /** Ends every stale call now; returns how many. */
+    public int end() throws SQLException {
+        int unknown = end(new String[] {"QUEUED", "ORIGINATING"}, config.originateStaleAfter(), Call.Status.UNKNOWN,
+                "nexaflow stopped while originating; the call may or may not have been placed");
+        int over = end(new String[] {"IN_PROGRESS"}, config.idleAfter(), Call.Status.COMPLETED,
+                "no callback for " + config.idleAfter().toMinutes() + " min: the caller is gone");
+        if (unknown + over > 0) {
+            LOG.infof("stale calls ended: %d UNKNOWN (stuck originating), %d COMPLETED (no callback)", unknown, over);
+        }
+        return unknown + over;
+    }
+
+    private int end(String[] from, Duration after, Call.Status to, String reason) throws SQLException {
+        int total = 0;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(END)) {
+            connection.setAutoCommit(true);
+            int done;
+            do {
+                statement.setArray(1, connection.createArrayOf("text", from));
+                statement.setString(2, after.toMillis() + " milliseconds");
+                statement.setInt(3, BATCH);
+                statement.setString(4, to.name());
+                statement.setString(5, reason);
+                statement.setString(6, to.name());
+                statement.setString(7, to.name());
+                statement.setString(8, reason);
+                done = statement.executeUpdate();
+                total += done;
+            } while (done == BATCH);
+        }
+        return total;
+    }
+}
