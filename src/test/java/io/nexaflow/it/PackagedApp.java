@@ -30,15 +30,21 @@ final class PackagedApp implements AutoCloseable {
     }
 
     static PackagedApp start(Map<String, String> env) throws IOException {
+        return start(List.of("-XX:+UseSerialGC", "-Xmx128m"), env);
+    }
+
+    /** Starts the jar with these JVM options (e.g. the container image's) instead of the default ones. */
+    static PackagedApp start(List<String> jvmOptions, Map<String, String> env) throws IOException {
         Path app = Path.of(System.getProperty("nexaflow.app.dir", "target/quarkus-app"), "quarkus-run.jar");
         if (!Files.exists(app)) {
             throw new IllegalStateException(app + " is missing: run the package phase first (./mvnw verify)");
         }
         int port = freePort();
         Path output = Files.createTempFile("nexaflow-it", ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx128m", "-jar", app.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", app.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         Map<String, String> environment = builder.environment();
@@ -78,6 +84,19 @@ final class PackagedApp implements AutoCloseable {
             throw new IllegalStateException("still running after " + limit);
         }
         return process.exitValue();
+    }
+
+    /** Sends SIGTERM, as the kubelet does, without waiting for the process to end. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     URI url(String path) {
