@@ -3,6 +3,7 @@ package io.nexaflow.call;
 import io.nexaflow.number.PhoneNumbers;
 import io.nexaflow.problem.Problem;
 import io.nexaflow.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
@@ -40,16 +41,17 @@ public record CallFilter(String from, String to, UUID flowId, Integer flowVersio
         public String to;
 
         @QueryParam("flowId")
-        @Parameter(description = "Calls that ran this flow", schema = @Schema(format = "uuid"))
+        @Parameter(description = "Calls that ran this flow", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
         public String flowId;
 
         @QueryParam("flowVersion")
-        @Parameter(description = "Calls that ran this revision of `flowId` (needs `flowId`)", schema = @Schema(minimum = "1"))
+        @Parameter(description = "Calls that ran this revision of `flowId` (needs `flowId`)",
+                schema = @Schema(type = SchemaType.INTEGER, minimum = "1"))
         public String flowVersion;
 
         @QueryParam("status")
         @Parameter(description = "Call status; repeat it (or separate with commas) for several",
-                schema = @Schema(enumeration = {"QUEUED", "ORIGINATING", "IN_PROGRESS", "COMPLETED", "FAILED", "UNKNOWN"}))
+                schema = @Schema(type = SchemaType.ARRAY, implementation = Call.Status.class))
         public List<String> status;
 
         @QueryParam("since")

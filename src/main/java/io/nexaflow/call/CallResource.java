@@ -69,14 +69,6 @@ public class CallResource {
              "action": {"type": "play", "data": {"audioUrl": "https://nexafone.com/audio-prompts/thanks_for_call_plz_wait.wav",
                         "action": {"type": "hangup", "data": {}}}}}""";
 
-    static final String CALL_PAGE = """
-            {"items": [{"id": "0b5c4a1e-7f2d-4c69-b1c5-3a9e8d2f6a10", "callId": "nf-7d1e52c0", "kind": "FLOW",
-                        "status": "COMPLETED", "flowId": "6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11", "flowVersion": 3,
-                        "from": "+911203135800", "to": "+919650612345", "currentNode": "bye",
-                        "attempts": {"menu": 1}, "bridgedTo": "+917217812345",
-                        "createdAt": "2026-11-27T10:15:02.123456Z", "updatedAt": "2026-11-27T10:15:41.004211Z",
-                        "endedAt": "2026-11-27T10:15:41.004211Z"}],
-             "next": "MTc2NDIzODUwMjoxMjM0NTYwMDA6MGI1YzRhMWUtN2YyZC00YzY5LWIxYzUtM2E5ZThkMmY2YTEw"}""";
     static final String CALL_CSV = """
             id,callId,kind,status,flowId,flowVersion,from,to,currentNode,attempts,bridgedTo,error,createdAt,updatedAt,endedAt,anonymisedAt
             0b5c4a1e-7f2d-4c69-b1c5-3a9e8d2f6a10,nf-7d1e52c0,FLOW,COMPLETED,6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11,3,+911203135800,+919650612345,bye,"{""menu"":1}",+917217812345,,2026-11-27T10:15:02.123456Z,2026-11-27T10:15:41.004211Z,2026-11-27T10:15:41.004211Z,
@@ -100,13 +92,12 @@ public class CallResource {
     @Operation(summary = "Find calls", description = "Newest first, in pages: pass `next` back as `cursor`. A cursor "
             + "is a position, not an offset: calls placed after the first page never shift the pages that follow. "
             + "Filters combine with AND; numbers are matched exactly after normalisation to E.164.")
-    @APIResponse(responseCode = "200", description = "A page of calls (without their events)",
-            content = @Content(examples = @ExampleObject(name = "one call", value = CALL_PAGE)))
+    @APIResponse(responseCode = "200", description = "A page of calls (without their events)")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Page<CallView> list(@BeanParam CallFilter.Params filter,
                                @QueryParam("cursor") @Parameter(description = "`next` of the previous page") String cursor,
                                @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 50)",
-                                       schema = @Schema(minimum = "1", maximum = "500")) Integer limit) {
+                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) Integer limit) {
         CallFilter parsed = filter.parse(numbers);
         return history.calls(parsed, Cursor.decode(cursor), Cursor.limit(limit));
     }

@@ -37,12 +37,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @APIResponse(responseCode = "403", ref = OpenApiDocument.FORBIDDEN)
 public class DtmfResource {
 
-    static final String DTMF_PAGE = """
-            {"items": [{"seq": 81234, "call": "0b5c4a1e-7f2d-4c69-b1c5-3a9e8d2f6a10", "callId": "nf-7d1e52c0",
-                        "flowId": "6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11", "flowVersion": 3,
-                        "from": "+911203135800", "to": "+919650612345", "node": "menu", "attempt": 1,
-                        "digits": "2#", "route": "agent", "reason": "MATCH", "at": "2026-11-27T10:15:09.512830Z"}],
-             "next": "MTc2NDIzODUwOTo1MTI4MzAwMDA6ODEyMzQ"}""";
     static final String DTMF_CSV = """
             seq,at,call,callId,flowId,flowVersion,from,to,node,attempt,digits,route,reason
             81234,2026-11-27T10:15:09.512830Z,0b5c4a1e-7f2d-4c69-b1c5-3a9e8d2f6a10,nf-7d1e52c0,6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11,3,+911203135800,+919650612345,menu,1,2#,agent,MATCH
@@ -63,13 +57,12 @@ public class DtmfResource {
             + "(pass `next` back as `cursor`): which call, flow and revision, at which gather and attempt, the digits "
             + "as pressed, the node they led to and why. The filters are those of `GET /v1/calls` and apply to the "
             + "input's call; `since`/`until` apply to the time the input arrived.")
-    @APIResponse(responseCode = "200", description = "A page of inputs",
-            content = @Content(examples = @ExampleObject(name = "one input", value = DTMF_PAGE)))
+    @APIResponse(responseCode = "200", description = "A page of inputs")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Page<DtmfView> list(@BeanParam CallFilter.Params filter,
                                @QueryParam("cursor") @Parameter(description = "`next` of the previous page") String cursor,
                                @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 50)",
-                                       schema = @Schema(minimum = "1", maximum = "500")) Integer limit) {
+                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) Integer limit) {
         CallFilter parsed = filter.parse(numbers);
         return history.dtmf(parsed, Cursor.decode(cursor), Cursor.limit(limit));
     }
