@@ -118,14 +118,16 @@ public class CallHistory {
     }
 
     /** Every call the filter matches, newest first, written to the response as the database hands them over. */
-    public StreamingOutput exportCalls(CallFilter filter, ExportFormat format) {
+    public StreamingOutput exportCalls(CallFilter filter, ExportFormat format, String who) {
         Query query = callQuery(filter);
-        return stream(query.sql("c.created_at DESC, c.id DESC", 0), query.params, this::call, CALL_COLUMNS, format);
+        return stream(query.sql("c.created_at DESC, c.id DESC", 0), query.params, this::call, CALL_COLUMNS, format,
+                "calls for " + who);
     }
 
-    public StreamingOutput exportDtmf(CallFilter filter, ExportFormat format) {
+    public StreamingOutput exportDtmf(CallFilter filter, ExportFormat format, String who) {
         Query query = dtmfQuery(filter);
-        return stream(query.sql("e.at DESC, e.id DESC", 0), query.params, CallHistory::dtmf, DTMF_COLUMNS, format);
+        return stream(query.sql("e.at DESC, e.id DESC", 0), query.params, CallHistory::dtmf, DTMF_COLUMNS, format,
+                "DTMF history for " + who);
     }
 
     private static Query callQuery(CallFilter filter) {
@@ -186,7 +188,7 @@ public class CallHistory {
      * written and forgotten. One statement, so the export is one consistent snapshot however long it takes.
      */
     private <V> StreamingOutput stream(String sql, List<Object> params, Row<V> row, List<Column<V>> columns,
-                                       ExportFormat format) {
+                                       ExportFormat format, String what) {
         return output -> {
             long written = 0;
             long started = System.nanoTime();
@@ -211,10 +213,10 @@ public class CallHistory {
                 }
             } catch (SQLException e) {
                 // The response has begun: all that is left is to cut it short, so the client sees a broken stream.
-                LOG.errorf("export failed after %d rows: %s", written, e.getMessage());
+                LOG.errorf("export of %s failed after %d rows: %s", what, written, e.getMessage());
                 throw new IOException("export failed", e);
             }
-            LOG.infof("exported %d rows as %s in %d ms", Long.valueOf(written), format,
+            LOG.infof("export of %s: %d rows as %s in %d ms", what, Long.valueOf(written), format,
                     Long.valueOf((System.nanoTime() - started) / 1_000_000));
         };
     }

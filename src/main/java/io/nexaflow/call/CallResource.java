@@ -121,7 +121,7 @@ public class CallResource {
     public Response export(@BeanParam CallFilter.Params filter, @Context HttpHeaders headers) {
         CallFilter parsed = filter.parse(numbers);
         ExportFormat format = ExportFormat.accepting(headers.getAcceptableMediaTypes());
-        return download(history.exportCalls(parsed, format), format, "calls");
+        return download(history.exportCalls(parsed, format, identity.getPrincipal().getName()), format, "calls");
     }
 
     /** An export as a file download, named after what it holds and when it was taken. */

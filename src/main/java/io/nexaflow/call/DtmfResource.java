@@ -8,6 +8,7 @@ import io.nexaflow.call.CallDtos.DtmfView;
 import io.nexaflow.number.PhoneNumbers;
 import io.nexaflow.problem.Problem;
 import io.nexaflow.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -45,10 +46,12 @@ public class DtmfResource {
 
     private final CallHistory history;
     private final PhoneNumbers numbers;
+    private final SecurityIdentity identity;
 
-    public DtmfResource(CallHistory history, PhoneNumbers numbers) {
+    public DtmfResource(CallHistory history, PhoneNumbers numbers, SecurityIdentity identity) {
         this.history = history;
         this.numbers = numbers;
+        this.identity = identity;
     }
 
     @GET
@@ -86,6 +89,7 @@ public class DtmfResource {
     public Response export(@BeanParam CallFilter.Params filter, @Context HttpHeaders headers) {
         CallFilter parsed = filter.parse(numbers);
         ExportFormat format = ExportFormat.accepting(headers.getAcceptableMediaTypes());
-        return CallResource.download(history.exportDtmf(parsed, format), format, "dtmf");
+        return CallResource.download(history.exportDtmf(parsed, format, identity.getPrincipal().getName()), format,
+                "dtmf");
     }
 }
