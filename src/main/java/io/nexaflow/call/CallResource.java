@@ -97,7 +97,8 @@ public class CallResource {
     public Page<CallView> list(@BeanParam CallFilter.Params filter,
                                @QueryParam("cursor") @Parameter(description = "`next` of the previous page") String cursor,
                                @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 50)",
-                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) Integer limit) {
+                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
+                               Integer limit) {
         CallFilter parsed = filter.parse(numbers);
         return history.calls(parsed, Cursor.decode(cursor), Cursor.limit(limit));
     }

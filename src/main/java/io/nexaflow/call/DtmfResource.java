@@ -65,7 +65,8 @@ public class DtmfResource {
     public Page<DtmfView> list(@BeanParam CallFilter.Params filter,
                                @QueryParam("cursor") @Parameter(description = "`next` of the previous page") String cursor,
                                @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 50)",
-                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) Integer limit) {
+                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
+                               Integer limit) {
         CallFilter parsed = filter.parse(numbers);
         return history.dtmf(parsed, Cursor.decode(cursor), Cursor.limit(limit));
     }
