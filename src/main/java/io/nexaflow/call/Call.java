@@ -88,4 +88,8 @@ public class Call extends PanacheEntityBase {
 
     @Column(name = "ended_at")
     public Instant endedAt;
+
+    /** Set when retention masked the numbers and dropped the digits of this call. */
+    @Column(name = "anonymised_at")
+    public Instant anonymisedAt;
 }

@@ -50,12 +50,14 @@ public final class CallDtos {
             Instant createdAt,
             Instant updatedAt,
             Instant endedAt,
+            @Schema(description = "When retention masked the numbers and dropped the digits (absent until then)")
+            Instant anonymisedAt,
             @Schema(description = "The call's audit trail (single-call reads only)") List<EventView> events) {
 
         static CallView of(Call call, List<EventView> events) {
             return new CallView(call.id, call.platformCallId, call.kind, call.status, call.flowId, call.flowVersion,
                     call.fromNumber, call.toNumber, call.currentNode, call.attempts, call.bridgedTo, call.error,
-                    call.createdAt, call.updatedAt, call.endedAt, events);
+                    call.createdAt, call.updatedAt, call.endedAt, call.anonymisedAt, events);
         }
     }
 
@@ -75,5 +77,25 @@ public final class CallDtos {
         static EventView of(CallEvent e) {
             return new EventView(e.id, e.type, e.node, e.attempt, e.dtmf, e.route, e.payload, e.at);
         }
+    }
+
+    @Schema(name = "DtmfInput", description = "One gather callback: what the caller pressed and where it led")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DtmfView(
+            @Schema(description = "Position in the audit trail (the event's seq)") long seq,
+            @Schema(description = "nexaflow's id of the call") UUID call,
+            @Schema(description = "Nexafone's callId") String callId,
+            UUID flowId,
+            @Schema(description = "The flow revision the call ran") Integer flowVersion,
+            String from,
+            String to,
+            @Schema(description = "The gather node that took the input") String node,
+            @Schema(description = "Which time this call entered that gather (1 = first)") Integer attempt,
+            @Schema(description = "The digits as Nexafone sent them, terminator included; empty on a timeout, "
+                    + "absent once retention anonymised the call", example = "1#") String digits,
+            @Schema(description = "The node the input was routed to") String route,
+            @Schema(description = "Why it went there", enumeration = {"MATCH", "DEFAULT", "TIMEOUT", "INVALID",
+                    "REPEAT"}) String reason,
+            @Schema(description = "When the callback arrived") Instant at) {
     }
 }

@@ -8,14 +8,19 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** One append-only entry of a call's audit trail. */
+/**
+ * One append-only entry of a call's audit trail. Immutable to Hibernate too: a JSON payload that reads back as
+ * a different node type (a long as an int) must not turn into an UPDATE, which the V3 trigger refuses.
+ */
 @Entity
+@Immutable
 @Table(name = "call_event")
 public class CallEvent extends PanacheEntityBase {
 

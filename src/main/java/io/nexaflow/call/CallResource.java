@@ -1,16 +1,22 @@
 package io.nexaflow.call;
 
+import io.nexaflow.api.Clock;
+import io.nexaflow.api.Cursor;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
+import io.nexaflow.audit.ExportFormat;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.EventView;
 import io.nexaflow.call.CallDtos.OriginateRequest;
+import io.nexaflow.number.PhoneNumbers;
+import io.nexaflow.problem.Problem;
 import io.nexaflow.problem.ProblemException;
 import io.nexaflow.security.Roles;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -19,10 +25,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -32,6 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
@@ -57,12 +69,69 @@ public class CallResource {
              "action": {"type": "play", "data": {"audioUrl": "https://nexafone.com/audio-prompts/thanks_for_call_plz_wait.wav",
                         "action": {"type": "hangup", "data": {}}}}}""";
 
+    static final String CALL_CSV = """
+            id,callId,kind,status,flowId,flowVersion,from,to,currentNode,attempts,bridgedTo,error,createdAt,updatedAt,endedAt,anonymisedAt
+            0b5c4a1e-7f2d-4c69-b1c5-3a9e8d2f6a10,nf-7d1e52c0,FLOW,COMPLETED,6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11,3,+911203135800,+919650612345,bye,"{""menu"":1}",+917217812345,,2026-11-27T10:15:02.123456Z,2026-11-27T10:15:41.004211Z,2026-11-27T10:15:41.004211Z,
+            """;
+
     private final OriginateService originate;
+    private final CallHistory history;
+    private final PhoneNumbers numbers;
     private final SecurityIdentity identity;
 
-    public CallResource(OriginateService originate, SecurityIdentity identity) {
+    public CallResource(OriginateService originate, CallHistory history, PhoneNumbers numbers,
+                        SecurityIdentity identity) {
         this.originate = originate;
+        this.history = history;
+        this.numbers = numbers;
         this.identity = identity;
+    }
+
+    @GET
+    @RolesAllowed(Roles.AUDITOR)
+    @Operation(summary = "Find calls", description = "Newest first, in pages: pass `next` back as `cursor`. A cursor "
+            + "is a position, not an offset: calls placed after the first page never shift the pages that follow. "
+            + "Filters combine with AND; numbers are matched exactly after normalisation to E.164.")
+    @APIResponse(responseCode = "200", description = "A page of calls (without their events)")
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    public Page<CallView> list(@BeanParam CallFilter.Params filter,
+                               @QueryParam("cursor") @Parameter(description = "`next` of the previous page") String cursor,
+                               @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 50)",
+                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
+                               Integer limit) {
+        CallFilter parsed = filter.parse(numbers);
+        return history.calls(parsed, Cursor.decode(cursor), Cursor.limit(limit));
+    }
+
+    @GET
+    @Path("export")
+    @RolesAllowed(Roles.AUDITOR)
+    @Produces({ExportFormat.CSV_TYPE, ExportFormat.NDJSON_TYPE})
+    @Operation(summary = "Export calls", description = "Every call the filters match, newest first, as a download: "
+            + "CSV (RFC 4180, with a header row) by default, NDJSON (one call per line, the shape of `GET /v1/calls` "
+            + "items) with `Accept: application/x-ndjson`. Streamed from the database as it is read, so any range "
+            + "can be exported; the rows are one consistent snapshot.")
+    @APIResponse(responseCode = "200", description = "The calls; `Content-Disposition` names the file",
+            content = {
+                    @Content(mediaType = ExportFormat.CSV_TYPE, schema = @Schema(type = SchemaType.STRING),
+                            examples = @ExampleObject(name = "one call", value = CALL_CSV)),
+                    @Content(mediaType = ExportFormat.NDJSON_TYPE, schema = @Schema(implementation = CallView.class))})
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "406", description = "Accept names neither text/csv nor application/x-ndjson",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response export(@BeanParam CallFilter.Params filter, @Context HttpHeaders headers) {
+        CallFilter parsed = filter.parse(numbers);
+        ExportFormat format = ExportFormat.accepting(headers.getAcceptableMediaTypes());
+        return download(history.exportCalls(parsed, format, identity.getPrincipal().getName()), format, "calls");
+    }
+
+    /** An export as a file download, named after what it holds and when it was taken. */
+    static Response download(StreamingOutput body, ExportFormat format, String what) {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Clock.now());
+        return Response.ok(body, format.contentType())
+                .header("Content-Disposition", "attachment; filename=\"nexaflow-" + what + "-" + stamp + "."
+                        + format.extension() + "\"")
+                .build();
     }
 
     @POST
@@ -124,13 +193,14 @@ public class CallResource {
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(summary = "A call's events", description = "Oldest first, in pages: pass `next` back as `after`.")
     @APIResponse(responseCode = "200", description = "A page of events")
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public Page<EventView> events(@PathParam("id") UUID id,
                                   @QueryParam("after") @Parameter(description = "`next` of the previous page") Long after,
                                   @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 100)")
                                   Integer limit) {
         find(id);
-        int size = limit == null ? 100 : io.nexaflow.api.Cursor.limit(limit);
+        int size = limit == null ? 100 : Cursor.limit(limit);
         List<CallEvent> events = CallEvent.find("callId = ?1 and id > ?2", Sort.ascending("id"), id,
                 after == null ? 0L : after).page(0, size + 1).list();
         String next = null;

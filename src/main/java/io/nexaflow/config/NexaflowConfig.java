@@ -38,6 +38,8 @@ public interface NexaflowConfig {
 
     Callback callback();
 
+    Retention retention();
+
     interface Sandbox {
         /** The in-process Nexafone emulator under /sandbox; also lets flows use the vendor page's placeholder numbers. */
         @WithDefault("false")
@@ -170,5 +172,27 @@ public interface NexaflowConfig {
         @WithName("max-batch")
         @WithDefault("256")
         int maxBatch();
+    }
+
+    interface Retention {
+
+        /** What happens to an aged call: its rows go, or they stay with numbers masked and digits dropped. */
+        enum Mode { DELETE, ANONYMISE }
+
+        /** Ended calls older than this many days are swept (NEXAFLOW_RETENTION_DAYS); unset: kept forever. */
+        Optional<Integer> days();
+
+        /** delete or anonymise (NEXAFLOW_RETENTION_MODE). */
+        @WithDefault("delete")
+        Mode mode();
+
+        /** Calls per transaction: bounds lock time and WAL per commit while a large backlog is swept. */
+        @WithName("batch-size")
+        @WithDefault("500")
+        int batchSize();
+
+        /** How often the sweep runs on each replica (replicas share the work, never a call). */
+        @WithDefault("1h")
+        String every();
     }
 }
