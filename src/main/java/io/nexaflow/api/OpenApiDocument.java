@@ -24,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                         + "Errors are RFC 9457 problem documents."),
         tags = {
                 @Tag(name = "Flows", description = "Call flows, their revisions, and publishing"),
-                @Tag(name = "Calls", description = "Originate calls through Nexafone; each call's audit trail"),
+                @Tag(name = "Calls", description = "Originate calls through Nexafone; call and DTMF history, exports"),
                 @Tag(name = "API keys", description = "Keys for the management API"),
                 @Tag(name = "Webhooks", description = "Called by Nexafone, not by people"),
         },

@@ -33,7 +33,7 @@ class FlowDryRunTest {
 
         ObjectNode start = (ObjectNode) Golden.read("advanced-call-request.json").get("action").deepCopy();
         ((ObjectNode) start.at("/data/action/data")).put("action",
-                "http://127.0.0.1:18081/api/handle-dtmf?s=(state token)");
+                io.nexaflow.support.Api.callbackBase() + "(state token)");
         ObjectNode expected = (ObjectNode) Flows.parse("""
                 {"version": 1, "ended": true, "unusedInputs": ["9"], "steps": [
                   {"entered": ["welcome", "menu"], "waitingAt": "menu", "attempts": {"menu": 1}},

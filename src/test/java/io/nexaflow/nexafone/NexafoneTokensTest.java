@@ -54,7 +54,7 @@ class NexafoneTokensTest {
     @Test
     void fiftyConcurrentOriginatesOnAColdCacheMakeOneAuthRequest() throws Exception {
         nexafone.stubFor(post(AUTH).willReturn(okJson("{\"accessToken\":\"tok-shared\",\"expiresIn\":3600}")
-                .withFixedDelay(500)));
+                .withFixedDelay(300)));
         String operator = io.nexaflow.support.Api.key("operator");
         ExecutorService pool = Executors.newFixedThreadPool(50);
         try {

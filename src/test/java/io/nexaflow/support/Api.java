@@ -24,6 +24,12 @@ public final class Api {
         return as("admin");
     }
 
+    /** Where the test application tells Nexafone to send gather callbacks (NEXAFLOW_PUBLIC_URL + the webhook). */
+    public static String callbackBase() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("nexaflow.public-url", String.class)
+                + "/api/handle-dtmf?s=";
+    }
+
     public static RequestSpecification anonymous() {
         return RestAssured.given().contentType(ContentType.JSON);
     }

@@ -34,7 +34,7 @@ public class NexafoneStub implements QuarkusTestResourceLifecycleManager {
                 "nexafone.account-id", ACCOUNT_ID,
                 "nexafone.api-key", API_KEY,
                 "nexafone.api-secret", API_SECRET,
-                "nexafone.read-timeout", "1s",
+                "nexafone.read-timeout", "2s",
                 "nexafone.retry-backoff", "10ms");
     }
 

@@ -46,7 +46,7 @@ class CallbackResourceTest {
         ObjectNode expected = (ObjectNode) Golden.read("advanced-call-request.json").get("action").deepCopy();
         ((ObjectNode) expected.at("/data/action/data")).put("action", gatherAction(call.verb()));
         assertThat(call.verb()).isEqualTo(expected);
-        assertThat(gatherAction(call.verb())).startsWith("http://127.0.0.1:18081/api/handle-dtmf?s=");
+        assertThat(gatherAction(call.verb())).startsWith(io.nexaflow.support.Api.callbackBase());
     }
 
     @Test
