@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -60,14 +61,20 @@ public class NexafoneClient {
     private final NexafoneApi.Voice voice;
     private final AccessTokens tokens;
 
+    @Inject
     public NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters) {
+        this(config, json, meters, null);
+    }
+
+    /** With the tokens given, or (null) fetched from the platform. */
+    NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, AccessTokens tokens) {
         this.config = config;
         this.json = json;
         this.meters = meters;
         this.auth = build(URI.create(trimSlash(config.apiUrl())), NexafoneApi.Auth.class);
         this.voice = build(URI.create(trimSlash(config.apiUrl()) + config.originatePath()), NexafoneApi.Voice.class);
-        this.tokens = new AccessTokens(this::fetchToken, config.tokenTtl(), config.tokenRefreshMargin(),
-                Clock.systemUTC());
+        this.tokens = tokens != null ? tokens : new AccessTokens(this::fetchToken, config.tokenTtl(),
+                config.tokenRefreshMargin(), Clock.systemUTC());
     }
 
     /** The account calls are placed for; fails with NOT_CONFIGURED when credentials are missing. */
