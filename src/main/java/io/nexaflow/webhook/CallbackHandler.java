@@ -3,6 +3,7 @@ package io.nexaflow.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nexaflow.api.Clock;
 import io.nexaflow.call.CallEvent;
@@ -43,7 +44,12 @@ public class CallbackHandler {
     private final RevisionPrograms programs;
     private final CallbackWriter writer;
     private final ObjectMapper json;
-    private final MeterRegistry meters;
+    private final Counter accepted;
+    private final Counter duplicates;
+    private final Counter rejected;
+    private final Counter fallbacks;
+    private final Counter forged;
+    private final Counter malformed;
     private final Duration deadline;
     private final String fallbackVerb;
 
@@ -54,9 +60,19 @@ public class CallbackHandler {
         this.programs = programs;
         this.writer = writer;
         this.json = json;
-        this.meters = meters;
+        this.accepted = outcomes(meters, "accepted");
+        this.duplicates = outcomes(meters, "duplicate");
+        this.rejected = outcomes(meters, "rejected");
+        this.fallbacks = outcomes(meters, "fallback");
+        this.forged = outcomes(meters, "forged");
+        this.malformed = outcomes(meters, "malformed");
         this.deadline = config.callback().deadline();
         this.fallbackVerb = fallbackVerb(config.callback().fallbackAudioUrl());
+    }
+
+    private static Counter outcomes(MeterRegistry meters, String outcome) {
+        return Counter.builder("nexaflow.callbacks").description("Gather callbacks by how they were answered")
+                .tag("outcome", outcome).register(meters);
     }
 
     public String fallbackVerb() {
@@ -69,12 +85,12 @@ public class CallbackHandler {
         try {
             callback = parse(body);
         } catch (IllegalArgumentException e) {
-            count("malformed");
+            malformed.increment();
             return Uni.createFrom().item(new Answer(400, e.getMessage()));
         }
         Optional<StateToken> state = tokens.verify(token);
         if (state.isEmpty()) {
-            count("forged");
+            forged.increment();
             LOG.warnf("callback for callId %s refused: missing, forged or altered state token", callback.callId());
             writer.record(EventWrite.refusedCallback(CallEvent.Type.CALLBACK_FORGED, null, null, null, callback.callId(),
                     callback.dtmf(), callback.channelId(), "missing, forged or altered state token", at));
@@ -106,36 +122,44 @@ public class CallbackHandler {
         } catch (RuntimeException e) {
             return fallback(callback, state, "cannot route: " + e, at);
         }
-        CompletableFuture<Outcome> written = writer.submit(write)
+        // Mapped on the future itself: nothing but this runs on the writer thread when the commit completes it.
+        CompletableFuture<Answer> answered = writer.submit(write)
                 .completeOnTimeout(new Outcome.Failed("no commit within " + deadline.toMillis() + " ms"),
-                        deadline.toMillis(), TimeUnit.MILLISECONDS);
-        return Uni.createFrom().completionStage(written).onItem().transformToUni(outcome -> {
-            if (outcome instanceof Outcome.Accepted) {
-                count("accepted");
-                return Uni.createFrom().item(new Answer(200, write.verb()));
-            }
-            if (outcome instanceof Outcome.Duplicate duplicate) {
-                count("duplicate");
-                return Uni.createFrom().item(new Answer(200, duplicate.verb()));
-            }
-            if (outcome instanceof Outcome.Rejected rejected) {
-                count("rejected");
-                LOG.warnf("callback for callId %s (call %s) rejected: %s; answering the fallback verb",
-                        callback.callId(), state.call(), rejected.reason());
-                return Uni.createFrom().item(new Answer(200, fallbackVerb));
-            }
-            return fallback(callback, state, ((Outcome.Failed) outcome).reason(), at);
-        });
+                        deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(outcome -> answer(outcome, write, callback, state));
+        return Uni.createFrom().completionStage(answered);
+    }
+
+    private Answer answer(Outcome outcome, CallbackWrite write, Callback callback, StateToken state) {
+        if (outcome instanceof Outcome.Accepted) {
+            accepted.increment();
+            return new Answer(200, write.verb());
+        }
+        if (outcome instanceof Outcome.Duplicate duplicate) {
+            duplicates.increment();
+            return new Answer(200, duplicate.verb());
+        }
+        if (outcome instanceof Outcome.Rejected refusal) {
+            rejected.increment();
+            LOG.warnf("callback for callId %s (call %s) rejected: %s; answering the fallback verb",
+                    callback.callId(), state.call(), refusal.reason());
+            return new Answer(200, fallbackVerb);
+        }
+        return fallbackAnswer(callback, state, ((Outcome.Failed) outcome).reason(), write.at());
+    }
+
+    private Uni<Answer> fallback(Callback callback, StateToken state, String reason, Instant at) {
+        return Uni.createFrom().item(fallbackAnswer(callback, state, reason, at));
     }
 
     /** The caller hears the fallback; the event is recorded when the database takes it, and logged regardless. */
-    private Uni<Answer> fallback(Callback callback, StateToken state, String reason, Instant at) {
-        count("fallback");
+    private Answer fallbackAnswer(Callback callback, StateToken state, String reason, Instant at) {
+        fallbacks.increment();
         LOG.errorf("callback for callId %s (call %s) answered with the fallback verb: %s",
                 callback.callId(), state.call(), reason);
         writer.record(EventWrite.refusedCallback(CallEvent.Type.CALLBACK_FALLBACK, state.call(), state.node(),
                 state.attempt(), callback.callId(), callback.dtmf(), callback.channelId(), reason, at));
-        return Uni.createFrom().item(new Answer(200, fallbackVerb));
+        return new Answer(200, fallbackVerb);
     }
 
     Callback parse(byte[] body) {
@@ -165,9 +189,6 @@ public class CallbackHandler {
                 channel == null || channel.isNull() ? null : channel.asText());
     }
 
-    private void count(String outcome) {
-        meters.counter("nexaflow.callbacks", "outcome", outcome).increment();
-    }
 
     private String fallbackVerb(Optional<String> audioUrl) {
         if (audioUrl.isEmpty() || audioUrl.get().isBlank()) {

@@ -66,7 +66,7 @@ class CallbackResourceTest {
         assertThat(events.get(0)).startsWith("DTMF", "menu", 1, "2", "agent");
         assertThat(Flows.parse((String) events.get(0)[5])).isEqualTo(Flows.parse("{\"callId\":\"" + call.callId()
                 + "\",\"channelId\":\"ch-9\",\"digits\":\"2\",\"reason\":\"MATCH\",\"target\":\"agent\","
-                + "\"entered\":[\"agent\",\"feedback\",\"bye\"],\"gather\":null}"));
+                + "\"entered\":[\"agent\",\"feedback\",\"bye\"]}"));
         assertThat(Flows.parse((String) events.get(1)[5])).isEqualTo(Golden.read("handle-dtmf-2.json"));
         assertThat(Flows.parse((String) events.get(2)[5])).isEqualTo(Flows.parse("{\"number\":\"072178xxxxx\"}"));
     }
