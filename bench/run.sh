@@ -21,22 +21,26 @@ exec > >(tee "$OUT/run.log") 2>&1
 
 QUICK=${BENCH_QUICK:-0}
 if [[ $QUICK == 1 ]]; then
-  CALLS=${BENCH_CALLS:-1500}; WARM=3; SAT=6; RATE_SECS=8; BASE_WARM=2; BASE_SECS=5; BASE_RATE_SECS=5
+  CALLS=${BENCH_CALLS:-1500}; WARM=5; SAT=6; RATE_SECS=8; BASE_WARM=3; BASE_SECS=5; BASE_RATE_SECS=5
   PGB_SECS=5; RESTARTS=1
 else
-  CALLS=${BENCH_CALLS:-8000}; WARM=10; SAT=15; RATE_SECS=30; BASE_WARM=5; BASE_SECS=15; BASE_RATE_SECS=15
+  CALLS=${BENCH_CALLS:-8000}; WARM=20; SAT=15; RATE_SECS=30; BASE_WARM=10; BASE_SECS=15; BASE_RATE_SECS=15
   PGB_SECS=15; RESTARTS=3
 fi
 CONN=${BENCH_CONNECTIONS:-50}
 RATE=${BENCH_RATE:-1000}
 ORIG_CONC=16
+ORIG_WARM=$([[ $QUICK == 1 ]] && echo 100 || echo 200)
 DB=${BENCH_DB:-nexaflow_bench}
 DB_MARK="created by nexaflow bench/run.sh"
 PGB_CALLS=1000
-# Serial GC: on 2 shared cores a single-threaded collector costs the least CPU and its young pauses on a small
-# heap are a few ms; parallel/G1 threads would compete with PostgreSQL and the load generator. The heap is sized
-# explicitly (a default heap is a quarter of RAM: 6 GiB here) so RSS stays predictable; see bench/FINDINGS.md.
-JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+UseSerialGC -Xms128m -Xmx128m -Xmn64m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError"}
+# Serial GC: on 2 shared cores a single-threaded collector costs the least CPU, and its young pauses on this small
+# heap are 3-4 ms (live set ~24 MiB); parallel/G1 threads would compete with PostgreSQL and the load generator. The
+# heap is sized explicitly (the default is a quarter of RAM, 6 GiB here), MetaspaceSize avoids the two full GCs the
+# default threshold causes during start-up, and glibc is held to 2 malloc arenas (MALLOC_ARENA_MAX, below) so
+# per-thread arenas do not add to RSS. See bench/FINDINGS.md.
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+UseSerialGC -Xms96m -Xmx96m -Xmn48m -XX:MetaspaceSize=128m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"}
+MALLOC_ARENAS=${BENCH_MALLOC_ARENA_MAX:-2}
 T_START=$(date +%s)
 
 PSQL=(psql -h 127.0.0.1 -p 5432 -U postgres -X -q -v ON_ERROR_STOP=1)
@@ -78,6 +82,8 @@ command -v pgbench >/dev/null || die "pgbench is missing (it comes with PostgreS
 command -v node >/dev/null || die "node is missing (apt-get install nodejs npm)"
 command -v psql >/dev/null || die "psql is missing"
 "${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432 for user postgres"
+# The postmaster of that cluster (the checkpointer's parent), to count its CPU.
+PG_MASTER=$(awk '{print $4}' "/proc/$("${PSQL[@]}" -d postgres -tAc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")/stat" 2>/dev/null || echo 1)
 if [[ ! -d $BENCH/baseline/node_modules/express ]]; then
   (cd "$BENCH/baseline" && npm ci --no-audit --no-fund --silent)
 fi
@@ -119,7 +125,7 @@ fs.writeFileSync(process.argv[1], JSON.stringify({
   javaOpts: process.argv[5], connections: +process.argv[6], rate: +process.argv[7], calls: +process.argv[8],
   phases: {warm: +process.argv[9], saturation: +process.argv[10], rateSeconds: +process.argv[11],
            baselineSeconds: +process.argv[12], baselineRateSeconds: +process.argv[13], pgbench: +process.argv[14]}
-}, null, 2));' "$OUT/machine.json" "$STAMP" "$QUICK" "$IDLE_BUSY" "$JAVA_OPTS" "$CONN" "$RATE" "$CALLS" \
+}, null, 2));' "$OUT/machine.json" "$STAMP" "$QUICK" "$IDLE_BUSY" "MALLOC_ARENA_MAX=$MALLOC_ARENAS java $JAVA_OPTS" "$CONN" "$RATE" "$CALLS" \
   "$WARM" "$SAT" "$RATE_SECS" "$BASE_SECS" "$BASE_RATE_SECS" "$PGB_SECS"
 { java -version 2>&1 | head -1; node --version; wrk --version 2>&1 | head -1; pgbench --version;
   "${PSQL[@]}" -d postgres -tAc 'SHOW server_version'; } > "$OUT/versions.txt" || true
@@ -141,6 +147,7 @@ STUB_PID=$!; PIDS+=("$STUB_PID")
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$STUB_PORT/stats" >/dev/null && break; sleep 0.05; done
 
 APP_ENV=(
+  MALLOC_ARENA_MAX="$MALLOC_ARENAS"
   QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$APP_PORT"
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$DB"
   QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres
@@ -172,11 +179,17 @@ wait_ready() { # url pid limit_s -> prints ms since $T0 when /q/health/ready ans
   return 1
 }
 
+# AppCDS: when the build made an archive (quarkus.package.jar.aot.enabled, see application.properties), use it. It
+# only works from the app's own directory with the same JDK build; otherwise the JVM warns and starts without it.
+APP_CDS=()
+if [[ -f $ROOT/target/quarkus-app/app-cds.jsa ]]; then APP_CDS=(-XX:SharedArchiveFile=app-cds.jsa); fi
+echo "AppCDS archive: ${APP_CDS[*]:-none}"
+
 APP_PID=; READY_MS=
 start_app() { # label [extra java opts] -> sets APP_PID and READY_MS (ms from exec to /q/health/ready 200)
   local label=$1; shift
   T0=$(now_ms)
-  (cd "$ROOT/target/quarkus-app" && exec "${CLEAN_ENV[@]}" "${APP_ENV[@]}" java $JAVA_OPTS "$@" -jar quarkus-run.jar) \
+  (cd "$ROOT/target/quarkus-app" && exec "${CLEAN_ENV[@]}" "${APP_ENV[@]}" java $JAVA_OPTS "${APP_CDS[@]}" "$@" -jar quarkus-run.jar) \
     > "$OUT/app-$label.log" 2>&1 &
   APP_PID=$!; PIDS+=("$APP_PID")
   READY_MS=$(wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" 60) \
@@ -191,11 +204,23 @@ rss_sampler_start() { # pid file: VmRSS every 0.25 s while the pid lives (stoppe
 }
 rss_sampler_stop() { stop_pid "$RSS_SAMPLER" 2; }
 
+pg_ticks() { # CPU ticks of the cluster's processes that work for us: the postmaster's children that are our
+  # database's backends or shared workers (WAL writer, checkpointer, background writer...). Backends of other
+  # databases (other people's tests share the cluster) and other clusters are left out.
+  local p cmd total=0 t
+  for p in $(pgrep -P "$PG_MASTER" -x postgres) "$PG_MASTER"; do
+    cmd=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) || continue
+    if [[ $cmd =~ ^postgres:\ [^:]*:\ [^\ ]+\ ([^\ ]+)\ [0-9.]+\( ]] && [[ ${BASH_REMATCH[1]} != "$DB" ]]; then continue; fi
+    t=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null) || continue
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
 cpu_ticks() { # pid -> "machine_busy machine_total pid_ticks postgres_ticks"
   local m p pg
   m=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
   p=$(awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0)
-  pg=$(cat /proc/[0-9]*/stat 2>/dev/null | awk '$2=="(postgres)"{s+=$14+$15} END{print s+0}')
+  pg=$(pg_ticks)
   echo "$m $p $pg"
 }
 cpu_json() { # before after requests -> JSON with CPU use over the window
@@ -242,10 +267,13 @@ node -e 'const [o, first, idle, ...r] = process.argv.slice(1);
 grep -ho 'started in [0-9.]*s' "$OUT"/app-*.log | sed 's/^/  quarkus: /' || true
 
 # ---------------------------------------------------------------------------------------------------------------
-log "Flow and calls: originate $CALLS calls through POST /v1/calls (concurrency $ORIG_CONC) against the stub"
+log "Flow and calls: originate $ORIG_WARM (warm-up) + $CALLS calls through POST /v1/calls (concurrency $ORIG_CONC) against the stub"
 FLOW_ID=$(curl -fsS -X POST "http://127.0.0.1:$APP_PORT/v1/flows" -H "Authorization: Bearer $ADMIN_KEY" \
   -H 'Content-Type: application/json' --data @"$LIB/flow.json" | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')
 echo "flow $FLOW_ID"
+# A JIT warm-up first (its calls are used for callbacks too), then the measured originates.
+timeout 200 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$FLOW_ID" "$ORIG_WARM" "$ORIG_CONC" \
+  "$OUT/originate-warm.json" 120 || die "originate warm-up failed"
 A0=$(cpu_ticks "$APP_PID")
 timeout 300 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$FLOW_ID" "$CALLS" "$ORIG_CONC" \
   "$OUT/originate.json" 240 || die "originate failed"
@@ -340,7 +368,7 @@ node -e 'const [o, idle, after, file] = process.argv.slice(1);
 # ---------------------------------------------------------------------------------------------------------------
 log "Baseline (a): HTTP ceiling — same Quarkus/REST stack, constant verb, no database (bench/ceiling)"
 T0=$(now_ms)
-(cd "$BENCH/ceiling/target/quarkus-app" && exec "${CLEAN_ENV[@]}" QUARKUS_HTTP_PORT="$CEILING_PORT" java $JAVA_OPTS -jar quarkus-run.jar) \
+(cd "$BENCH/ceiling/target/quarkus-app" && exec "${CLEAN_ENV[@]}" MALLOC_ARENA_MAX="$MALLOC_ARENAS" QUARKUS_HTTP_PORT="$CEILING_PORT" java $JAVA_OPTS -jar quarkus-run.jar) \
   > "$OUT/ceiling.log" 2>&1 &
 CEILING_PID=$!; PIDS+=("$CEILING_PID")
 wait_ready "http://127.0.0.1:$CEILING_PORT/q/health/ready" "$CEILING_PID" 60 >/dev/null || die "ceiling app did not start"
@@ -389,7 +417,10 @@ run_pgbench() { # name clients threads seconds
     require("fs").writeFileSync(process.argv[2], JSON.stringify(r)); console.log(JSON.stringify(r));' \
     "$OUT/$1.txt" "$OUT/$1.json" "$2"
 }
+C0=$(cpu_ticks $$)
 run_pgbench pgbench "$CONN" 2 "$PGB_SECS"
+C1=$(cpu_ticks $$)
+cpu_json "$C0" "$C1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).transactions' "$OUT/pgbench.json")" > "$OUT/pgbench-cpu.json"
 run_pgbench pgbench-c2 2 1 "$((PGB_SECS < 10 ? PGB_SECS : 10))"
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ const sat = read("cb-sat.json"), rate = read("cb-rate.json"), satCpu = read("cb-
 const ceil = read("ceiling-sat.json"), ceilRate = read("ceiling-rate.json"), ceilCpu = read("ceiling-sat-cpu.json");
 const exp = read("express-sat.json"), expRate = read("express-rate.json"), expCpu = read("express-sat-cpu.json");
 const pgb = read("pgbench.json"), pgb2 = read("pgbench-c2.json"), dur = read("durability.json");
-const elapsed = read("elapsed.json"), origCpu = read("originate-cpu.json");
+const elapsed = read("elapsed.json"), origCpu = read("originate-cpu.json"), pgbCpu = read("pgbench-cpu.json");
 const versions = fs.existsSync(path.join(outDir, "versions.txt")) ? fs.readFileSync(path.join(outDir, "versions.txt"), "utf8").trim().split("\n") : [];
 const dbSize = fs.existsSync(path.join(outDir, "db-size.txt")) ? fs.readFileSync(path.join(outDir, "db-size.txt"), "utf8").trim() : "?";
 
@@ -48,9 +48,10 @@ row(`p99 at ${m.rate}/s as a ratio`, "1", x(rate && rate.latencyMs.p99, ceilRate
   x(rate && rate.latencyMs.p99, expRate && expRate.latencyMs.p99) + " of Express's", "");
 row("CPU per request at saturation, µs (service / PostgreSQL)",
   satCpu ? `${f1(satCpu.appUsPerRequest)} / ${f1(satCpu.postgresUsPerRequest)}` : "–",
-  ceilCpu ? `${f1(ceilCpu.appUsPerRequest)} / –` : "–", expCpu ? `${f1(expCpu.appUsPerRequest)} / –` : "–", "");
+  ceilCpu ? `${f1(ceilCpu.appUsPerRequest)} / –` : "–", expCpu ? `${f1(expCpu.appUsPerRequest)} / –` : "–",
+  pgbCpu ? `– / ${f1(pgbCpu.postgresUsPerRequest)} per transaction` : "");
 row("machine CPU busy during the saturation window", satCpu ? satCpu.machineBusyPct + "%" : "–",
-  ceilCpu ? ceilCpu.machineBusyPct + "%" : "–", expCpu ? expCpu.machineBusyPct + "%" : "–", "");
+  ceilCpu ? ceilCpu.machineBusyPct + "%" : "–", expCpu ? expCpu.machineBusyPct + "%" : "–", pgbCpu ? pgbCpu.machineBusyPct + "%" : "");
 row("errors (socket errors, timeouts, non-200, fallback answers, pool ran dry)", n0(errs(sat)) + " / " + n0(errs(rate)) + " (sat / rate)",
   n0(errs(ceil)), n0(errs(exp)), pgb ? n0(pgb.failed) + " failed tx" : "–");
 if (dry(sat) + dry(rate) > 0) {
