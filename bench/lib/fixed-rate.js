@@ -3,6 +3,9 @@
 // socket was free, so a stall shows up in the latency of every request it delays (no coordinated omission).
 // Same chaining as callbacks.lua: each answer's next gather URL goes back into the pool.
 //
+// A pre-roll of BENCH_PREROLL seconds (default 5) at the same rate comes first and is left out of the latency figures
+// (like wrk2's calibration period): the phase before is idle or saturated, and the switch is not the steady state
+// being measured. Its p99/max are reported separately.
 // Usage: node fixed-rate.js <baseUrl> <mode chain|constant> <pool-file|path> <rate/s> <seconds> <sockets>
 //                           <out.json> [left-file] [acks-file]
 "use strict";
@@ -24,8 +27,12 @@ if (mode === "chain") {
   }
 }
 
-const total = Math.round(rate * seconds);
+const preroll = Number(process.env.BENCH_PREROLL || 5);
+const skip = Math.round(rate * preroll);
+const total = skip + Math.round(rate * seconds);
 const latencies = new Float64Array(total);
+const prerollLatencies = [];
+const dueAt = new Float64Array(total); // intended send time of each answered request, for the per-second series
 let measured = 0;
 const counts = { next: 0, ended: 0, fallback: 0, non200: 0, errors: 0, dry: 0, constant: 0 };
 const acks = new Map();
@@ -47,7 +54,8 @@ function send(i) {
     const chunks = [];
     res.on("data", (c) => chunks.push(c));
     res.on("end", () => {
-      latencies[measured++] = performance.now() - due;
+      if (i < skip) prerollLatencies.push(performance.now() - due);
+      else { dueAt[measured] = due - t0 - preroll * 1000; latencies[measured++] = performance.now() - due; }
       finished++;
       if (res.statusCode !== 200) { counts.non200++; return; }
       const text = Buffer.concat(chunks).toString("utf8");
@@ -80,8 +88,14 @@ function tick() {
 function waitForAnswers(deadline) {
   if (finished < sent && Date.now() < deadline) return setTimeout(() => waitForAnswers(deadline), 20);
   const p = percentiles(latencies.subarray(0, measured));
-  const summary = { mode, rate, seconds, sent, answered: measured, answers: counts,
-    achievedRps: measured / seconds, schedulerMaxLateMs: maxLateMs, latencyMs: p };
+  // p99 and max per second of the schedule: shows whether slow answers are spread out or come in stalls.
+  const buckets = Array.from({ length: Math.ceil(seconds) }, () => []);
+  for (let i = 0; i < measured; i++) buckets[Math.min(buckets.length - 1, Math.floor(dueAt[i] / 1000))].push(latencies[i]);
+  const perSecond = buckets.map((b) => { const q = percentiles(b); return [q.p99 && +q.p99.toFixed(1), q.max && +q.max.toFixed(1)]; });
+  const pre = percentiles(prerollLatencies);
+  const summary = { mode, rate, seconds, sent: sent - skip, answered: measured, answers: counts,
+    achievedRps: measured / seconds, schedulerMaxLateMs: maxLateMs, latencyMs: p, perSecondP99Max: perSecond,
+    preRoll: { seconds: preroll, answered: pre.count, p99: pre.p99, max: pre.max } };
   fs.writeFileSync(outFile, JSON.stringify(summary, null, 2));
   if (leftFile) {
     const left = [];
@@ -89,7 +103,7 @@ function waitForAnswers(deadline) {
     fs.writeFileSync(leftFile, left.join("\n") + (left.length ? "\n" : ""));
   }
   if (acksFile) fs.writeFileSync(acksFile, [...acks].map(([k, v]) => k + " " + v).join("\n") + "\n");
-  console.log(`fixed rate ${rate}/s for ${seconds} s: ${measured}/${sent} answered; p50 ${p.p50?.toFixed(2)} ms, ` +
+  console.log(`fixed rate ${rate}/s for ${seconds} s after a ${preroll} s pre-roll: ${measured}/${sent - skip} answered; p50 ${p.p50?.toFixed(2)} ms, ` +
     `p99 ${p.p99?.toFixed(2)} ms, max ${p.max?.toFixed(2)} ms; ${JSON.stringify(counts)}`);
   agent.destroy();
 }

@@ -30,6 +30,8 @@ const errs = (r) => (r ? (typeof r.errors === "object" ? Object.values(r.errors)
 const dry = (r) => (r && r.answers.dry) || 0;
 
 const satRps = sat && sat.rps, restartMs = st && median(st.restartMs);
+// The database ceiling is the best pgbench figure: at the same concurrency as wrk, or at nexaflow's writer count.
+const pgbBest = pgb || pgb2 ? Math.max((pgb && pgb.tps) || 0, (pgb2 && pgb2.tps) || 0) : null;
 const lines = [];
 const row = (...cells) => lines.push("| " + cells.join(" | ") + " |");
 
@@ -39,11 +41,16 @@ row("---", "---:", "---:", "---:", "---:");
 row(`throughput at saturation, req/s (wrk -t2 -c${m.connections}, ${m.phases.saturation}s / ${m.phases.baselineSeconds}s)`,
   `**${n0(satRps)}**`, `${n0(ceil && ceil.rps)} (nexaflow = ${pct(satRps, ceil && ceil.rps)})`,
   `${n0(exp && exp.rps)} (nexaflow = **${x(satRps, exp && exp.rps)}**)`,
-  `${n0(pgb && pgb.tps)} tps at -c${pgb && pgb.clients} (nexaflow = **${pct(satRps, pgb && pgb.tps)}**); ${n0(pgb2 && pgb2.tps)} tps at -c2`);
+  `${n0(pgb && pgb.tps)} tps at -c${pgb && pgb.clients}, ${n0(pgb2 && pgb2.tps)} tps at -c2 (nexaflow = **${pct(satRps, pgbBest)}** of the better)`);
 row("latency at saturation p50 / p99 / max, ms (closed loop)", lat(sat && sat.latencyMs), lat(ceil && ceil.latencyMs),
   lat(exp && exp.latencyMs), pgb ? `avg ${f2(pgb.latencyAvgMs)}` : "–");
 row(`latency at a fixed ${m.rate}/s p50 / p99 / max, ms (open loop, from intended send)`,
   `**${lat(rate && rate.latencyMs)}**`, lat(ceilRate && ceilRate.latencyMs), lat(expRate && expRate.latencyMs), "");
+const pre = (r) => (r && r.preRoll ? `${f2(r.preRoll.p99)} / ${f2(r.preRoll.max)}` : "–");
+row(`(left out: the ${rate && rate.preRoll ? rate.preRoll.seconds : "–"} s pre-roll at the same rate, p99 / max, ms)`,
+  pre(rate), pre(ceilRate), pre(expRate), "");
+const worst = (r) => (r && r.perSecondP99Max ? Math.max(...r.perSecondP99Max.map((x) => x[0] || 0)) : null);
+row(`worst one-second p99 at ${m.rate}/s, ms`, f1(worst(rate)), f1(worst(ceilRate)), f1(worst(expRate)), "");
 row(`p99 at ${m.rate}/s as a ratio`, "1", x(rate && rate.latencyMs.p99, ceilRate && ceilRate.latencyMs.p99) + " of ceiling's",
   x(rate && rate.latencyMs.p99, expRate && expRate.latencyMs.p99) + " of Express's", "");
 row("CPU per request at saturation, µs (service / PostgreSQL)",
@@ -100,7 +107,7 @@ const mark = (b) => (b == null ? "–" : b ? "met" : "**missed**");
 t.push([`callback throughput ≥ 2× Express, every event persisted`, `${x(satRps, exp && exp.rps)}, durability ${dur && dur.ok ? "ok" : "FAILED"}`,
   mark(satRps && exp ? satRps >= 2 * exp.rps && dur && dur.ok : null)]);
 t.push([`callback p99 ≤ 20 ms at ${m.rate}/s`, rate ? f2(rate.latencyMs.p99) + " ms" : "–", mark(rate ? rate.latencyMs.p99 <= 20 : null)]);
-t.push([`≥ 50% of the pgbench ceiling`, pct(satRps, pgb && pgb.tps), mark(pgb && satRps ? satRps >= 0.5 * pgb.tps : null)]);
+t.push([`≥ 50% of the pgbench ceiling (the better of -c${pgb && pgb.clients} and -c2)`, pct(satRps, pgbBest), mark(pgbBest && satRps ? satRps >= 0.5 * pgbBest : null)]);
 t.push([`RSS under load ≤ 300 MiB`, mib(st && st.rssLoadMaxKiB), mark(st ? st.rssLoadMaxKiB <= 300 * 1024 : null)]);
 t.push([`ready ≤ 3 s (restart median; first start migrates)`, `${n0(restartMs)} ms (first ${n0(st && st.firstStartMs)} ms)`,
   mark(restartMs != null ? restartMs <= 3000 : null)]);
