@@ -129,7 +129,7 @@ fs.writeFileSync(process.argv[1], JSON.stringify({
   javaOpts: process.argv[5], connections: +process.argv[6], rate: +process.argv[7], calls: +process.argv[8],
   phases: {warm: +process.argv[9], saturation: +process.argv[10], rateSeconds: +process.argv[11],
            baselineSeconds: +process.argv[12], baselineRateSeconds: +process.argv[13], pgbench: +process.argv[14]}
-}, null, 2));' "$OUT/machine.json" "$STAMP" "$QUICK" "$IDLE_BUSY" "MALLOC_ARENA_MAX=$MALLOC_ARENAS java $JAVA_OPTS" "$CONN" "$RATE" "$CALLS" \
+}, null, 2));' "$OUT/machine.json" "$STAMP" "$QUICK" "$IDLE_BUSY" "MALLOC_ARENA_MAX=$MALLOC_ARENAS${BENCH_WRITERS:+ NEXAFLOW_CALLBACK_WRITERS=$BENCH_WRITERS} java $JAVA_OPTS" "$CONN" "$RATE" "$CALLS" \
   "$WARM" "$SAT" "$RATE_SECS" "$BASE_SECS" "$BASE_RATE_SECS" "$PGB_SECS"
 { java -version 2>&1 | head -1; node --version; wrk --version 2>&1 | head -1; pgbench --version;
   "${PSQL[@]}" -d postgres -tAc 'SHOW server_version'; } > "$OUT/versions.txt" || true
@@ -162,6 +162,8 @@ APP_ENV=(
   NEXAFONE_API_URL="http://127.0.0.1:$STUB_PORT" NEXAFONE_ACCOUNT_ID=bench-account
   NEXAFONE_API_KEY=ak_bench_key NEXAFONE_API_SECRET=as_bench_secret
 )
+# Optional writer-count override, to compare against the configured default.
+if [[ -n ${BENCH_WRITERS:-} ]]; then APP_ENV+=(NEXAFLOW_CALLBACK_WRITERS="$BENCH_WRITERS"); fi
 # Nothing from the caller's shell leaks in (same rule as the packaged-jar tests).
 CLEAN_ENV=(env)
 while IFS='=' read -r name _; do
