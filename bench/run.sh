@@ -19,6 +19,10 @@ mkdir -p "$OUT"
 ln -sfn "$STAMP" "$BENCH/out/latest"
 exec > >(tee "$OUT/run.log") 2>&1
 
+# One run at a time: two runs would share (and drop) the same database and fight over the CPUs.
+exec 9>"$BENCH/out/.lock"
+flock -n 9 || { echo "bench: another bench/run.sh is running" >&2; exit 1; }
+
 QUICK=${BENCH_QUICK:-0}
 if [[ $QUICK == 1 ]]; then
   CALLS=${BENCH_CALLS:-2000}; WARM=10; SAT=6; RATE_SECS=8; BASE_WARM=3; BASE_SECS=5; BASE_RATE_SECS=5
