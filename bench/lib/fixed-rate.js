@@ -1,0 +1,111 @@
+// Open-loop load at a fixed rate for gather callbacks (wrk2 is not in Debian; this replaces it).
+// Request i is due at start + i/rate; its latency is measured from that intended send time, not from when a
+// socket was free, so a stall shows up in the latency of every request it delays (no coordinated omission).
+// Same chaining as callbacks.lua: each answer's next gather URL goes back into the pool.
+//
+// A pre-roll of BENCH_PREROLL seconds (default 5) at the same rate comes first and is left out of the latency figures
+// (like wrk2's calibration period): the phase before is idle or saturated, and the switch is not the steady state
+// being measured. Its p99/max are reported separately.
+// Usage: node fixed-rate.js <baseUrl> <mode chain|constant> <pool-file|path> <rate/s> <seconds> <sockets>
+//                           <out.json> [left-file] [acks-file]
+"use strict";
+const http = require("http");
+const fs = require("fs");
+const { percentiles, pathOf } = require("./common");
+
+const [base, mode, source, rateArg, secondsArg, socketsArg, outFile, leftFile, acksFile] = process.argv.slice(2);
+const rate = Number(rateArg), seconds = Number(secondsArg), sockets = Number(socketsArg);
+const url = new URL(base);
+const agent = new http.Agent({ keepAlive: true, maxSockets: sockets, scheduling: "fifo" });
+
+const pool = []; // FIFO of [callId, path]
+let poolHead = 0;
+if (mode === "chain") {
+  for (const line of fs.readFileSync(source, "utf8").split("\n")) {
+    const [id, u] = line.trim().split(/\s+/);
+    if (id && u) pool.push([id, pathOf(u)]);
+  }
+}
+
+const preroll = Number(process.env.BENCH_PREROLL || 5);
+const skip = Math.round(rate * preroll);
+const total = skip + Math.round(rate * seconds);
+const latencies = new Float64Array(total);
+const prerollLatencies = [];
+const dueAt = new Float64Array(total); // intended send time of each answered request, for the per-second series
+let measured = 0;
+const counts = { next: 0, ended: 0, fallback: 0, non200: 0, errors: 0, dry: 0, constant: 0 };
+const acks = new Map();
+let sent = 0, finished = 0, maxLateMs = 0;
+const t0 = performance.now() + 50;
+
+function send(i) {
+  let id, path;
+  if (mode === "chain") {
+    if (poolHead >= pool.length) { counts.dry++; id = "dry"; path = "/api/handle-dtmf?s=dry"; }
+    else { [id, path] = pool[poolHead]; pool[poolHead++] = undefined; }
+  } else {
+    id = "c-bench"; path = source;
+  }
+  const due = t0 + (i * 1000) / rate;
+  const body = '{"callId":"' + id + '","dtmf":"1","to":{"channelId":"' + id + '"}}';
+  const req = http.request({ host: url.hostname, port: url.port, path, method: "POST", agent,
+    headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) } }, (res) => {
+    const chunks = [];
+    res.on("data", (c) => chunks.push(c));
+    res.on("end", () => {
+      if (i < skip) prerollLatencies.push(performance.now() - due);
+      else { dueAt[measured] = due - t0 - preroll * 1000; latencies[measured++] = performance.now() - due; }
+      finished++;
+      if (res.statusCode !== 200) { counts.non200++; return; }
+      const text = Buffer.concat(chunks).toString("utf8");
+      if (mode !== "chain") { counts.constant++; return; }
+      const action = /"action":"(https?:\/\/[^"]*)"/.exec(text);
+      const channel = /"channelId":"([^"]*)"/.exec(text);
+      if (action && channel) {
+        counts.next++;
+        acks.set(channel[1], (acks.get(channel[1]) || 0) + 1);
+        pool.push([channel[1], pathOf(action[1])]);
+      } else if (text.includes("bench-fallback")) counts.fallback++;
+      else counts.ended++;
+    });
+  });
+  req.setTimeout(10000, () => req.destroy(new Error("timeout")));
+  req.on("error", () => { counts.errors++; finished++; });
+  req.end(body);
+}
+
+function tick() {
+  const now = performance.now();
+  while (sent < total && t0 + (sent * 1000) / rate <= now) {
+    maxLateMs = Math.max(maxLateMs, now - (t0 + (sent * 1000) / rate));
+    send(sent++);
+  }
+  if (sent < total) setTimeout(tick, 1);
+  else waitForAnswers(Date.now() + 10000);
+}
+
+function waitForAnswers(deadline) {
+  if (finished < sent && Date.now() < deadline) return setTimeout(() => waitForAnswers(deadline), 20);
+  const p = percentiles(latencies.subarray(0, measured));
+  // p99 and max per second of the schedule: shows whether slow answers are spread out or come in stalls.
+  const buckets = Array.from({ length: Math.ceil(seconds) }, () => []);
+  for (let i = 0; i < measured; i++) buckets[Math.min(buckets.length - 1, Math.floor(dueAt[i] / 1000))].push(latencies[i]);
+  const perSecond = buckets.map((b) => { const q = percentiles(b); return [q.p99 && +q.p99.toFixed(1), q.max && +q.max.toFixed(1)]; });
+  const pre = percentiles(prerollLatencies);
+  const summary = { mode, rate, seconds, sent: sent - skip, answered: measured, answers: counts,
+    achievedRps: measured / seconds, schedulerMaxLateMs: maxLateMs, latencyMs: p, perSecondP99Max: perSecond,
+    preRoll: { seconds: preroll, answered: pre.count, p99: pre.p99, max: pre.max } };
+  fs.writeFileSync(outFile, JSON.stringify(summary, null, 2));
+  if (leftFile) {
+    const left = [];
+    for (let i = poolHead; i < pool.length; i++) if (pool[i]) left.push(pool[i][0] + " http://x" + pool[i][1]);
+    fs.writeFileSync(leftFile, left.join("\n") + (left.length ? "\n" : ""));
+  }
+  if (acksFile) fs.writeFileSync(acksFile, [...acks].map(([k, v]) => k + " " + v).join("\n") + "\n");
+  console.log(`fixed rate ${rate}/s for ${seconds} s after a ${preroll} s pre-roll: ${measured}/${sent - skip} answered; p50 ${p.p50?.toFixed(2)} ms, ` +
+    `p99 ${p.p99?.toFixed(2)} ms, max ${p.max?.toFixed(2)} ms; ${JSON.stringify(counts)}`);
+  agent.destroy();
+}
+
+setTimeout(tick, 50);

@@ -1,0 +1,146 @@
+// Turns the raw outputs of one bench/run.sh run into a table (stdout) and bench/RESULTS.md.
+// Usage: node report.js <out-dir> <RESULTS.md>
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const [outDir, resultsFile] = process.argv.slice(2);
+const read = (name) => {
+  try { return JSON.parse(fs.readFileSync(path.join(outDir, name), "utf8")); } catch (e) { return null; }
+};
+const m = read("machine.json"), st = read("startup.json"), orig = read("originate.json"), stub = read("stub-stats.json");
+const sat = read("cb-sat.json"), rate = read("cb-rate.json"), satCpu = read("cb-sat-cpu.json"), rateCpu = read("cb-rate-cpu.json");
+const ceil = read("ceiling-sat.json"), ceilRate = read("ceiling-rate.json"), ceilCpu = read("ceiling-sat-cpu.json");
+const exp = read("express-sat.json"), expRate = read("express-rate.json"), expCpu = read("express-sat-cpu.json");
+const pgb = read("pgbench.json"), pgb2 = read("pgbench-c2.json"), dur = read("durability.json");
+const elapsed = read("elapsed.json"), origCpu = read("originate-cpu.json"), pgbCpu = read("pgbench-cpu.json");
+const versions = fs.existsSync(path.join(outDir, "versions.txt")) ? fs.readFileSync(path.join(outDir, "versions.txt"), "utf8").trim().split("\n") : [];
+const dbSize = fs.existsSync(path.join(outDir, "db-size.txt")) ? fs.readFileSync(path.join(outDir, "db-size.txt"), "utf8").trim() : "?";
+
+const n0 = (v) => (v == null || Number.isNaN(v) ? "–" : Math.round(v).toLocaleString("en-US"));
+const f1 = (v) => (v == null || Number.isNaN(v) ? "–" : v.toFixed(1));
+const f2 = (v) => (v == null || Number.isNaN(v) ? "–" : v.toFixed(2));
+const x = (a, b) => (a == null || !b ? "–" : (a / b).toFixed(2) + "×");
+const pct = (a, b) => (a == null || !b ? "–" : Math.round((100 * a) / b) + "%");
+const mib = (k) => (k == null ? "–" : Math.round(k / 1024) + " MiB");
+const median = (a) => { const s = [...a].sort((p, q) => p - q); return s.length ? s[Math.floor((s.length - 1) / 2)] : null; };
+const lat = (l) => (l ? `${f2(l.p50)} / ${f2(l.p99)} / ${f2(l.max)}` : "–");
+const ok2xx = (r) => (r ? r.answers.next + r.answers.ended : null);
+const errs = (r) => (r ? (typeof r.errors === "object" ? Object.values(r.errors).reduce((s, v) => s + v, 0) : 0) +
+  (r.answers.errors || 0) + r.answers.non200 + (r.answers.fallback || 0) + (r.answers.dry || 0) : null);
+const dry = (r) => (r && r.answers.dry) || 0;
+
+const satRps = sat && sat.rps, restartMs = st && median(st.restartMs);
+// The database ceiling is the best pgbench figure: at the same concurrency as wrk, or at nexaflow's writer count.
+const pgbBest = pgb || pgb2 ? Math.max((pgb && pgb.tps) || 0, (pgb2 && pgb2.tps) || 0) : null;
+const lines = [];
+const row = (...cells) => lines.push("| " + cells.join(" | ") + " |");
+
+lines.push("### Gather callbacks (`POST /api/handle-dtmf`)", "");
+row("measurement", "nexaflow (durable)", "HTTP ceiling (same stack, constant verb)", "Express webhook (vendor page)", "pgbench (same statement + commit)");
+row("---", "---:", "---:", "---:", "---:");
+row(`throughput at saturation, req/s (wrk -t2 -c${m.connections}, ${m.phases.saturation}s / ${m.phases.baselineSeconds}s)`,
+  `**${n0(satRps)}**`, `${n0(ceil && ceil.rps)} (nexaflow = ${pct(satRps, ceil && ceil.rps)})`,
+  `${n0(exp && exp.rps)} (nexaflow = **${x(satRps, exp && exp.rps)}**)`,
+  `${n0(pgb && pgb.tps)} tps at -c${pgb && pgb.clients}, ${n0(pgb2 && pgb2.tps)} tps at -c2 (nexaflow = **${pct(satRps, pgbBest)}** of the better)`);
+row("latency at saturation p50 / p99 / max, ms (closed loop)", lat(sat && sat.latencyMs), lat(ceil && ceil.latencyMs),
+  lat(exp && exp.latencyMs), pgb ? `avg ${f2(pgb.latencyAvgMs)}` : "–");
+row(`latency at a fixed ${m.rate}/s p50 / p99 / max, ms (open loop, from intended send)`,
+  `**${lat(rate && rate.latencyMs)}**`, lat(ceilRate && ceilRate.latencyMs), lat(expRate && expRate.latencyMs), "");
+const pre = (r) => (r && r.preRoll ? `${f2(r.preRoll.p99)} / ${f2(r.preRoll.max)}` : "–");
+row(`(left out: the ${rate && rate.preRoll ? rate.preRoll.seconds : "–"} s pre-roll at the same rate, p99 / max, ms)`,
+  pre(rate), pre(ceilRate), pre(expRate), "");
+const worst = (r) => (r && r.perSecondP99Max ? Math.max(...r.perSecondP99Max.map((x) => x[0] || 0)) : null);
+row(`worst one-second p99 at ${m.rate}/s, ms`, f1(worst(rate)), f1(worst(ceilRate)), f1(worst(expRate)), "");
+row(`p99 at ${m.rate}/s as a ratio`, "1", x(rate && rate.latencyMs.p99, ceilRate && ceilRate.latencyMs.p99) + " of ceiling's",
+  x(rate && rate.latencyMs.p99, expRate && expRate.latencyMs.p99) + " of Express's", "");
+row("CPU per request at saturation, µs (service / PostgreSQL)",
+  satCpu ? `${f1(satCpu.appUsPerRequest)} / ${f1(satCpu.postgresUsPerRequest)}` : "–",
+  ceilCpu ? `${f1(ceilCpu.appUsPerRequest)} / –` : "–", expCpu ? `${f1(expCpu.appUsPerRequest)} / –` : "–",
+  pgbCpu ? `– / ${f1(pgbCpu.postgresUsPerRequest)} per transaction` : "");
+row("machine CPU busy during the saturation window", satCpu ? satCpu.machineBusyPct + "%" : "–",
+  ceilCpu ? ceilCpu.machineBusyPct + "%" : "–", expCpu ? expCpu.machineBusyPct + "%" : "–", pgbCpu ? pgbCpu.machineBusyPct + "%" : "");
+row("errors (socket errors, timeouts, non-200, fallback answers, pool ran dry)", n0(errs(sat)) + " / " + n0(errs(rate)) + " (sat / rate)",
+  n0(errs(ceil)), n0(errs(exp)), pgb ? n0(pgb.failed) + " failed tx" : "–");
+if (dry(sat) + dry(rate) > 0) {
+  lines.push("", `**The seeded calls ran out** (${dry(sat)} / ${dry(rate)} requests found no call waiting: the service fell ` +
+    "behind and every call was in flight). Those requests got 403 and the figures above are not valid: rerun with more " +
+    "BENCH_CALLS on a quieter machine.");
+}
+lines.push("");
+
+lines.push("### Durability (checked in PostgreSQL after the load)", "");
+if (dur) {
+  lines.push(`- saturation: ${n0(dur.saturation.acked2xx)} callbacks answered 2xx with the flow's verb; ` +
+    `${n0(dur.saturation.dtmfRowsCommitted)} DTMF rows committed in that window ` +
+    `(the difference is requests in flight when wrk stopped: answered by nexaflow, not counted by wrk).`);
+  lines.push(`- fixed rate: ${n0(dur.fixedRate.acked2xx)} answered 2xx; ${n0(dur.fixedRate.dtmfRowsCommitted)} DTMF rows committed.`);
+  lines.push(`- per call: ${n0(dur.perCall.calls)} calls, ${n0(dur.perCall.ackedWithNextGather)} acknowledged callbacks ` +
+    `attributed to their call; calls with fewer committed DTMF rows than acknowledged callbacks: **${dur.perCall.callsWithFewerRowsThanAcks}**.`);
+  lines.push(`- calls advanced: ${n0(dur.calls.completed)} of ${n0(dur.calls.total)} calls reached the end of the flow ` +
+    `(≥ ${n0(dur.calls.endedAnswers)} final answers seen), ${n0(dur.calls.inProgress)} still in progress; ` +
+    `fallback/rejected/forged events: ${n0(dur.problemEvents)}. Database size after the run: ${dbSize}.`);
+  lines.push(`- verdict: **${dur.ok ? "every acknowledged callback is committed" : "FAILED — see durability.json"}**`);
+}
+lines.push("");
+
+lines.push("### Originating (`POST /v1/calls` → stub Nexafone on loopback)", "");
+if (orig) {
+  lines.push(`- ${n0(orig.accepted)} calls accepted of ${n0(orig.sent)} in ${f1(orig.seconds)} s: **${n0(orig.callsPerSecond)} calls/s** ` +
+    `at concurrency ${orig.concurrency} (p50 ${f1(orig.latencyMs.p50)} ms, p99 ${f1(orig.latencyMs.p99)} ms); statuses ${JSON.stringify(orig.statuses)}.`);
+  if (origCpu) lines.push(`- service CPU ${f1(origCpu.appUsPerRequest)} µs and PostgreSQL CPU ${f1(origCpu.postgresUsPerRequest)} µs per call; machine ${origCpu.machineBusyPct}% busy.`);
+}
+if (stub) lines.push(`- stub Nexafone saw **${stub.auth} auth request(s)** for ${n0(stub.originate)} originates (token lifetime 3600 s; the run is shorter: expected 1), ${stub.unauthorized} unauthorized.`);
+lines.push("");
+
+lines.push("### Footprint", "");
+if (st) {
+  lines.push(`- start → \`/q/health/ready\` 200: first start on an empty database (Flyway migrates) **${n0(st.firstStartMs)} ms**; ` +
+    `restarts (schema present) ${st.restartMs.map(n0).join(", ")} ms, median **${n0(restartMs)} ms**.`);
+  lines.push(`- RSS (VmRSS): idle after start **${mib(st.rssIdleKiB)}**; under callback load max **${mib(st.rssLoadMaxKiB)}** ` +
+    `(${st.rssLoadSamples} samples every 0.25 s); after the load ${mib(st.rssAfterLoadKiB)}.`);
+}
+lines.push("");
+
+lines.push("### Targets", "");
+const t = [];
+const mark = (b) => (b == null ? "–" : b ? "met" : "**missed**");
+t.push([`callback throughput ≥ 2× Express, every event persisted`, `${x(satRps, exp && exp.rps)}, durability ${dur && dur.ok ? "ok" : "FAILED"}`,
+  mark(satRps && exp ? satRps >= 2 * exp.rps && dur && dur.ok : null)]);
+t.push([`callback p99 ≤ 20 ms at ${m.rate}/s`, rate ? f2(rate.latencyMs.p99) + " ms" : "–", mark(rate ? rate.latencyMs.p99 <= 20 : null)]);
+t.push([`≥ 50% of the pgbench ceiling (the better of -c${pgb && pgb.clients} and -c2)`, pct(satRps, pgbBest), mark(pgbBest && satRps ? satRps >= 0.5 * pgbBest : null)]);
+t.push([`RSS under load ≤ 300 MiB`, mib(st && st.rssLoadMaxKiB), mark(st ? st.rssLoadMaxKiB <= 300 * 1024 : null)]);
+t.push([`ready ≤ 3 s (restart median; first start migrates)`, `${n0(restartMs)} ms (first ${n0(st && st.firstStartMs)} ms)`,
+  mark(restartMs != null ? restartMs <= 3000 : null)]);
+row("target", "this run", "");
+row("---", "---", "---");
+t.forEach((r) => row(...r));
+lines.push("");
+
+lines.push("### Run", "");
+lines.push(`- ${m.stamp}${m.quick ? " — **BENCH_QUICK smoke run** (short phases: indicative only)" : ""}; ` +
+  `${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB; load average before ${m.loadavg.map((v) => v.toFixed(2)).join(" ")}, ` +
+  `**${m.busyBeforePct}% of the CPUs busy with other work before the run** (3 s sample)` +
+  (elapsed ? `; load average after ${elapsed.loadavgAfter}; run took ${elapsed.seconds} s.` : "."));
+lines.push(`- service JVM: \`${m.javaOpts}\``);
+lines.push(`- ${m.calls} calls seeded, 80 callbacks each; phases: warm-up ${m.phases.warm}s, saturation ${m.phases.saturation}s, ` +
+  `fixed rate ${m.phases.rateSeconds}s; baselines ${m.phases.baselineSeconds}s saturation + ${m.phases.baselineRateSeconds}s fixed rate; pgbench ${m.phases.pgbench}s.`);
+lines.push(`- versions: ${versions.join("; ")}`);
+lines.push(`- raw outputs: \`bench/out/${path.basename(outDir)}/\` (not committed)`);
+
+const table = lines.join("\n");
+console.log("\n" + table + "\n");
+
+const findings = path.join(__dirname, "..", "FINDINGS.md");
+const md = ["# nexaflow benchmark results", "",
+  "Generated by `bash bench/run.sh` (how each figure is measured: [README.md](README.md)). The section after the",
+  "figures is [FINDINGS.md](FINDINGS.md): profiles, changes with before/after, and what blocks a missed target.", "",
+  "## Figures of the last run", "",
+  ...(m.busyBeforePct > 5 || m.loadavg[0] > 1.5
+    ? [`> **Shared machine:** load average ${m.loadavg[0].toFixed(2)} and ${m.busyBeforePct}% of the CPUs busy with other work ` +
+       "when this run started (see Run). These figures are not the quiet-machine figures the targets are about; " +
+       "FINDINGS.md explains what could still be concluded.", ""]
+    : []),
+  table, "",
+  fs.existsSync(findings) ? fs.readFileSync(findings, "utf8").trim() : "", ""].join("\n");
+fs.writeFileSync(resultsFile, md);
+console.log("wrote " + resultsFile);

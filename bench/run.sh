@@ -1,0 +1,442 @@
+#!/usr/bin/env bash
+# nexaflow benchmarks (issue 8). One run, bounded in time, loopback only. See bench/README.md.
+#
+#   bash bench/run.sh                 # full run (~5 min on 2 cores once built)
+#   BENCH_QUICK=1 bash bench/run.sh   # ~1.5 min smoke run (short phases, fewer calls)
+#
+# Prints a table and writes bench/RESULTS.md; raw outputs of every tool land in bench/out/<timestamp>/.
+# Knobs (environment): BENCH_QUICK, BENCH_JAVA_OPTS, BENCH_CONNECTIONS, BENCH_CALLS, BENCH_RATE, BENCH_DB,
+# BENCH_KEEP_DB=1 (keep the database for inspection), BENCH_NO_BUILD=1 (use target/ as it is),
+# BENCH_JFR=1 (record a JFR of the callback phases into the out dir), BENCH_RESULTS (where to write RESULTS.md).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/bench
+LIB=$BENCH/lib
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=$BENCH/out/$STAMP
+mkdir -p "$OUT"
+ln -sfn "$STAMP" "$BENCH/out/latest"
+exec > >(tee "$OUT/run.log") 2>&1
+
+# One run at a time: two runs would share (and drop) the same database and fight over the CPUs.
+exec 9>"$BENCH/out/.lock"
+flock -n 9 || { echo "bench: another bench/run.sh is running" >&2; exit 1; }
+
+QUICK=${BENCH_QUICK:-0}
+if [[ $QUICK == 1 ]]; then
+  CALLS=${BENCH_CALLS:-2000}; WARM=10; SAT=6; RATE_SECS=8; BASE_WARM=3; BASE_SECS=5; BASE_RATE_SECS=5
+  PGB_SECS=5; RESTARTS=1
+else
+  CALLS=${BENCH_CALLS:-9000}; WARM=45; SAT=15; RATE_SECS=30; BASE_WARM=10; BASE_SECS=15; BASE_RATE_SECS=15
+  PGB_SECS=15; RESTARTS=3
+fi
+CONN=${BENCH_CONNECTIONS:-50}
+RATE=${BENCH_RATE:-1000}
+ORIG_CONC=16
+ORIG_WARM=$([[ $QUICK == 1 ]] && echo 100 || echo 200)
+DB=${BENCH_DB:-nexaflow_bench}
+DB_MARK="created by nexaflow bench/run.sh"
+PGB_CALLS=1000
+# Serial GC: on 2 shared cores a single-threaded collector costs the least CPU, and its young pauses on this small
+# heap are 2-4 ms (live set ~25-30 MiB, old generation flat under load); parallel/G1 threads would compete with
+# PostgreSQL and the load generator. The heap is sized explicitly (the default is a quarter of RAM, 6 GiB here),
+# MetaspaceSize avoids the two full GCs the default threshold causes during start-up, glibc is held to 2 malloc
+# arenas (MALLOC_ARENA_MAX, below) and the JVM returns freed native memory every 5 s (TrimNativeHeapInterval: a
+# product flag of this JDK 17 build, 17.0.15; left out where the JVM does not know it). See bench/FINDINGS.md.
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+UseSerialGC -Xms80m -Xmx80m -Xmn32m -XX:MetaspaceSize=128m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"}
+if [[ -z ${BENCH_JAVA_OPTS:-} ]] && java -XX:TrimNativeHeapInterval=5000 -version >/dev/null 2>&1; then
+  JAVA_OPTS+=" -XX:TrimNativeHeapInterval=5000"
+fi
+MALLOC_ARENAS=${BENCH_MALLOC_ARENA_MAX:-2}
+T_START=$(date +%s)
+
+PSQL=(psql -h 127.0.0.1 -p 5432 -U postgres -X -q -v ON_ERROR_STOP=1)
+PIDS=()
+
+log() { printf '\n[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+stop_pid() { # pid [seconds]: SIGTERM, then SIGKILL after the grace period; only processes this script started
+  local pid=$1 grace=${2:-20}
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+db_is_ours() {
+  [[ $("${PSQL[@]}" -d postgres -tAc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$DB'") == "$DB_MARK" ]]
+}
+
+cleanup() {
+  local rc=$?
+  for pid in "${PIDS[@]}"; do stop_pid "$pid" 5; done
+  if [[ ${BENCH_KEEP_DB:-0} != 1 ]] && db_is_ours 2>/dev/null; then
+    "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+
+# ---------------------------------------------------------------------------------------------------------------
+log "Prerequisites"
+command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }; }
+command -v pgbench >/dev/null || die "pgbench is missing (it comes with PostgreSQL: apt-get install postgresql-client)"
+command -v node >/dev/null || die "node is missing (apt-get install nodejs npm)"
+command -v psql >/dev/null || die "psql is missing"
+"${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432 for user postgres"
+# The postmaster of that cluster (the checkpointer's parent), to count its CPU.
+PG_MASTER=$(awk '{print $4}' "/proc/$("${PSQL[@]}" -d postgres -tAc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")/stat" 2>/dev/null || echo 1)
+if [[ ! -d $BENCH/baseline/node_modules/express ]]; then
+  (cd "$BENCH/baseline" && npm ci --no-audit --no-fund --silent)
+fi
+main_quarkus=$(grep -m1 -o '<quarkus.version>[^<]*' "$ROOT/pom.xml" | cut -d'>' -f2)
+ceiling_quarkus=$(grep -m1 -o '<quarkus.version>[^<]*' "$BENCH/ceiling/pom.xml" | cut -d'>' -f2)
+[[ $main_quarkus == "$ceiling_quarkus" ]] || die "bench/ceiling/pom.xml has Quarkus $ceiling_quarkus, the service $main_quarkus: align them"
+
+JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+CEILING_JAR=$BENCH/ceiling/target/quarkus-app/quarkus-run.jar
+if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
+  if [[ ! -f $JAR ]] || [[ -n $(find "$ROOT/src/main" "$ROOT/db" "$ROOT/pom.xml" -newer "$JAR" -type f -print -quit) ]]; then
+    log "Building the service jar (./mvnw -q package -DskipTests)"
+    (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
+  fi
+  if [[ ! -f $CEILING_JAR ]] || [[ -n $(find "$BENCH/ceiling/src" "$BENCH/ceiling/pom.xml" -newer "$CEILING_JAR" -type f -print -quit) ]]; then
+    log "Building the HTTP-ceiling app (bench/ceiling)"
+    (cd "$ROOT" && ./mvnw -q -B -f bench/ceiling/pom.xml package -DskipTests)
+  fi
+fi
+[[ -f $JAR && -f $CEILING_JAR ]] || die "jars missing (run without BENCH_NO_BUILD)"
+
+APP_PORT=$(free_port); STUB_PORT=$(free_port); CEILING_PORT=$(free_port); EXPRESS_PORT=$(free_port)
+ADMIN_KEY="bench-admin-$STAMP"
+
+# Machine facts, and how busy it was before we started (other engineers share it).
+busy_sample() { # seconds -> percent of all CPUs busy over that window
+  local a b
+  a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  sleep "$1"
+  b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN{split(a,x," ");split(b,y," ");printf "%.1f", 100*(y[1]-x[1])/(y[2]-x[2])}'
+}
+IDLE_BUSY=$(busy_sample 3)
+node -e '
+const os=require("os"),fs=require("fs");
+fs.writeFileSync(process.argv[1], JSON.stringify({
+  stamp: process.argv[2], quick: process.argv[3]==="1", cpus: os.cpus().length, cpuModel: os.cpus()[0].model,
+  memGiB: +(os.totalmem()/2**30).toFixed(1), loadavg: os.loadavg(), busyBeforePct: +process.argv[4],
+  javaOpts: process.argv[5], connections: +process.argv[6], rate: +process.argv[7], calls: +process.argv[8],
+  phases: {warm: +process.argv[9], saturation: +process.argv[10], rateSeconds: +process.argv[11],
+           baselineSeconds: +process.argv[12], baselineRateSeconds: +process.argv[13], pgbench: +process.argv[14]}
+}, null, 2));' "$OUT/machine.json" "$STAMP" "$QUICK" "$IDLE_BUSY" "MALLOC_ARENA_MAX=$MALLOC_ARENAS${BENCH_WRITERS:+ NEXAFLOW_CALLBACK_WRITERS=$BENCH_WRITERS} java $JAVA_OPTS" "$CONN" "$RATE" "$CALLS" \
+  "$WARM" "$SAT" "$RATE_SECS" "$BASE_SECS" "$BASE_RATE_SECS" "$PGB_SECS"
+{ java -version 2>&1 | head -1; node --version; wrk --version 2>&1 | head -1; pgbench --version;
+  "${PSQL[@]}" -d postgres -tAc 'SHOW server_version'; } > "$OUT/versions.txt" || true
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), ${IDLE_BUSY}% busy before the run"
+
+# ---------------------------------------------------------------------------------------------------------------
+log "Database $DB (own database on the local PostgreSQL)"
+if "${PSQL[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+  db_is_ours || die "database $DB exists and was not made by this script; set BENCH_DB to another name"
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE $DB WITH (FORCE)"
+fi
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB" -c "COMMENT ON DATABASE $DB IS '$DB_MARK'"
+
+# ---------------------------------------------------------------------------------------------------------------
+log "Stub Nexafone on 127.0.0.1:$STUB_PORT"
+: > "$OUT/calls.txt"
+node "$LIB/stub-nexafone.js" "$STUB_PORT" "$OUT/calls.txt" > "$OUT/stub.log" 2>&1 &
+STUB_PID=$!; PIDS+=("$STUB_PID")
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$STUB_PORT/stats" >/dev/null && break; sleep 0.05; done
+
+APP_ENV=(
+  MALLOC_ARENA_MAX="$MALLOC_ARENAS"
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$APP_PORT"
+  QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$DB"
+  QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres
+  NEXAFLOW_WEBHOOK_SECRET="bench-webhook-secret-$STAMP" NEXAFLOW_PUBLIC_URL="http://127.0.0.1:$APP_PORT"
+  NEXAFLOW_ADMIN_API_KEY="$ADMIN_KEY"
+  # A distinct fallback verb, so the load generators can tell a fallback answer from the flow's own end.
+  NEXAFLOW_CALLBACK_FALLBACK_AUDIO_URL="https://nexafone.com/audio-prompts/bench-fallback.wav"
+  NEXAFONE_API_URL="http://127.0.0.1:$STUB_PORT" NEXAFONE_ACCOUNT_ID=bench-account
+  NEXAFONE_API_KEY=ak_bench_key NEXAFONE_API_SECRET=as_bench_secret
+)
+# Optional writer-count override, to compare against the configured default.
+if [[ -n ${BENCH_WRITERS:-} ]]; then APP_ENV+=(NEXAFLOW_CALLBACK_WRITERS="$BENCH_WRITERS"); fi
+# Nothing from the caller's shell leaks in (same rule as the packaged-jar tests).
+CLEAN_ENV=(env)
+while IFS='=' read -r name _; do
+  [[ $name =~ ^(QUARKUS|NEXAFLOW|NEXAFONE)_ ]] && CLEAN_ENV+=(-u "$name")
+done < <(env)
+
+now_ms() { date +%s%3N; }
+
+wait_ready() { # url pid limit_s -> prints ms since $T0 when /q/health/ready answers 200
+  local url=$1 pid=$2 limit=$3
+  local deadline=$(( $(now_ms) + limit * 1000 ))
+  while (( $(now_ms) < deadline )); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null) == 200 ]]; then
+      echo $(( $(now_ms) - T0 )); return 0
+    fi
+    sleep 0.02
+  done
+  return 1
+}
+
+# AppCDS: when the build made an archive (quarkus.package.jar.aot.enabled, see application.properties), use it. It
+# only works from the app's own directory with the same JDK build; otherwise the JVM warns and starts without it.
+APP_CDS=()
+if [[ -f $ROOT/target/quarkus-app/app-cds.jsa ]]; then APP_CDS=(-XX:SharedArchiveFile=app-cds.jsa); fi
+echo "AppCDS archive: ${APP_CDS[*]:-none}"
+
+APP_PID=; READY_MS=
+start_app() { # label [extra java opts] -> sets APP_PID and READY_MS (ms from exec to /q/health/ready 200)
+  local label=$1; shift
+  T0=$(now_ms)
+  (cd "$ROOT/target/quarkus-app" && exec "${CLEAN_ENV[@]}" "${APP_ENV[@]}" java $JAVA_OPTS "${APP_CDS[@]}" "$@" -jar quarkus-run.jar) \
+    > "$OUT/app-$label.log" 2>&1 &
+  APP_PID=$!; PIDS+=("$APP_PID")
+  READY_MS=$(wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" 60) \
+    || { tail -30 "$OUT/app-$label.log"; die "nexaflow did not become ready ($label)"; }
+}
+
+rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+RSS_SAMPLER=
+rss_sampler_start() { # pid file: VmRSS every 0.25 s while the pid lives (stopped by rss_sampler_stop)
+  ( while kill -0 "$1" 2>/dev/null; do rss_kib "$1"; sleep 0.25; done ) > "$2" &
+  RSS_SAMPLER=$!; PIDS+=("$RSS_SAMPLER")
+}
+rss_sampler_stop() { stop_pid "$RSS_SAMPLER" 2; }
+
+pg_ticks() { # CPU ticks of the cluster's processes that work for us: the postmaster, its shared workers (WAL
+  # writer, checkpointer, background writer...) and our database's backends. Backends of other databases (other
+  # people's tests share the cluster) and other clusters are left out. One ps, one awk: fast enough to sample
+  # short-lived pgbench backends.
+  local pids
+  pids=$(ps -o pid=,args= --ppid "$PG_MASTER" 2>/dev/null \
+    | awk -v db="$DB" '$2 == "postgres:" { if ($6 ~ /\(/ && $5 != db) next; print $1 }')
+  (cd /proc && cat $(for p in $PG_MASTER $pids; do echo "$p/stat"; done) 2>/dev/null) | awk '{s += $14 + $15} END {print s + 0}'
+}
+cpu_ticks() { # pid -> "machine_busy machine_total pid_ticks postgres_ticks"
+  local m p pg
+  m=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  p=$(awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0)
+  pg=$(pg_ticks)
+  echo "$m $p $pg"
+}
+cpu_json() { # before after requests -> JSON with CPU use over the window
+  awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN{
+    split(a,x," "); split(b,y," ");
+    busy=(y[1]-x[1]); total=(y[2]-x[2]); app=(y[3]-x[3])/hz; pg=(y[4]-x[4])/hz;
+    printf "{\"machineBusyPct\":%.1f,\"appCpuSeconds\":%.2f,\"postgresCpuSeconds\":%.2f,\"appUsPerRequest\":%.1f,\"postgresUsPerRequest\":%.1f}",
+      100*busy/total, app, pg, (n>0?1e6*app/n:0), (n>0?1e6*pg/n:0)}'
+}
+
+dtmf_rows() { "${PSQL[@]}" -d "$DB" -tAc "SELECT count(*) FROM call_event WHERE type = 'DTMF'"; }
+
+run_wrk() { # name url mode source seconds connections [left acks]
+  local name=$1 url=$2 mode=$3 source=$4 secs=$5 conns=$6 left=${7:-} acks=${8:-}
+  BENCH_WRK_OUT="$OUT/$name.json" BENCH_WRK_LEFT="$left" BENCH_WRK_ACKS="$acks" \
+    timeout $((secs + 60)) wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s -s "$LIB/callbacks.lua" "$url" \
+      -- "$mode" "$source" 2 > "$OUT/$name.wrk.txt" 2>&1 || { cat "$OUT/$name.wrk.txt"; die "wrk $name failed"; }
+  tail -1 "$OUT/$name.wrk.txt"
+}
+
+run_rate() { # name url mode source seconds [left acks]
+  local name=$1 url=$2 mode=$3 source=$4 secs=$5 left=${6:-} acks=${7:-}
+  timeout $((secs + 60)) node "$LIB/fixed-rate.js" "$url" "$mode" "$source" "$RATE" "$secs" 64 "$OUT/$name.json" \
+    "$left" "$acks" || die "fixed-rate $name failed"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+log "Footprint: start to ready (first start migrates the empty database)"
+start_app first; FIRST_MS=$READY_MS
+echo "first start: ready in $FIRST_MS ms"
+stop_pid "$APP_PID"
+READY=()
+for i in $(seq "$RESTARTS"); do
+  start_app "restart-$i"; READY+=("$READY_MS"); echo "restart $i: ready in $READY_MS ms"
+  if [[ $i -lt $RESTARTS ]]; then stop_pid "$APP_PID"; fi
+done
+sleep 3
+RSS_IDLE=$(rss_kib "$APP_PID")
+echo "RSS idle: $((RSS_IDLE / 1024)) MiB"
+node -e 'const [o, first, idle, ...r] = process.argv.slice(1);
+  require("fs").writeFileSync(o, JSON.stringify({firstStartMs: +first, restartMs: r.map(Number), rssIdleKiB: +idle}));' \
+  "$OUT/startup.json" "$FIRST_MS" "$RSS_IDLE" "${READY[@]}"
+# Quarkus' own "started in" lines, for the record.
+grep -ho 'started in [0-9.]*s' "$OUT"/app-*.log | sed 's/^/  quarkus: /' || true
+
+# ---------------------------------------------------------------------------------------------------------------
+log "Flow and calls: originate $ORIG_WARM (warm-up) + $CALLS calls through POST /v1/calls (concurrency $ORIG_CONC) against the stub"
+FLOW_ID=$(curl -fsS -X POST "http://127.0.0.1:$APP_PORT/v1/flows" -H "Authorization: Bearer $ADMIN_KEY" \
+  -H 'Content-Type: application/json' --data @"$LIB/flow.json" | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')
+echo "flow $FLOW_ID"
+# A JIT warm-up first (its calls are used for callbacks too), then the measured originates.
+timeout 200 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$FLOW_ID" "$ORIG_WARM" "$ORIG_CONC" \
+  "$OUT/originate-warm.json" 120 || die "originate warm-up failed"
+A0=$(cpu_ticks "$APP_PID")
+timeout 300 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$FLOW_ID" "$CALLS" "$ORIG_CONC" \
+  "$OUT/originate.json" 240 || die "originate failed"
+A1=$(cpu_ticks "$APP_PID")
+curl -fsS "http://127.0.0.1:$STUB_PORT/stats" > "$OUT/stub-stats.json"
+ACCEPTED=$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).accepted' "$OUT/originate.json")
+cpu_json "$A0" "$A1" "$ACCEPTED" > "$OUT/originate-cpu.json"
+echo "stub: $(cat "$OUT/stub-stats.json")"
+sort -R "$OUT/calls.txt" > "$OUT/pool-0.txt"   # calls in random order across the wrk threads
+echo "calls seeded: $(wc -l < "$OUT/pool-0.txt") (80 callbacks each)"
+
+# ---------------------------------------------------------------------------------------------------------------
+JFR_OPTS=()
+log "Gather callbacks: warm-up ${WARM}s (wrk -t2 -c$CONN)"
+run_wrk cb-warm "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-0.txt" "$WARM" "$CONN" "$OUT/pool-1.txt" "$OUT/acks-warm.txt"
+if [[ ${BENCH_JFR:-0} == 1 ]]; then
+  jcmd "$APP_PID" JFR.start name=bench settings=profile filename="$OUT/callbacks.jfr" >/dev/null
+fi
+
+log "Gather callbacks: saturation ${SAT}s (wrk -t2 -c$CONN)"
+ROWS0=$(dtmf_rows)
+rss_sampler_start "$APP_PID" "$OUT/rss-load.txt"
+C0=$(cpu_ticks "$APP_PID")
+run_wrk cb-sat "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-1.txt" "$SAT" "$CONN" "$OUT/pool-2.txt" "$OUT/acks-sat.txt"
+C1=$(cpu_ticks "$APP_PID")
+ROWS1=$(dtmf_rows)
+SAT_REQ=$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/cb-sat.json")
+cpu_json "$C0" "$C1" "$SAT_REQ" > "$OUT/cb-sat-cpu.json"
+echo "cpu: $(cat "$OUT/cb-sat-cpu.json")"
+
+log "Gather callbacks: fixed rate $RATE/s for ${RATE_SECS}s (open loop, latency from the intended send time)"
+C0=$(cpu_ticks "$APP_PID")
+run_rate cb-rate "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-2.txt" "$RATE_SECS" "$OUT/pool-3.txt" "$OUT/acks-rate.txt"
+C1=$(cpu_ticks "$APP_PID")
+ROWS2=$(dtmf_rows)
+cpu_json "$C0" "$C1" "$((RATE * RATE_SECS))" > "$OUT/cb-rate-cpu.json"
+rss_sampler_stop
+if [[ ${BENCH_JFR:-0} == 1 ]]; then jcmd "$APP_PID" JFR.stop name=bench >/dev/null; fi
+sleep 2
+RSS_AFTER=$(rss_kib "$APP_PID")
+
+log "Durability: every acknowledged callback has its committed DTMF row"
+cat "$OUT"/acks-*.txt | awk 'NF==2' > "$OUT/acks-all.txt"
+"${PSQL[@]}" -d "$DB" -tA -F ' ' > "$OUT/durability.txt" <<SQL
+CREATE TEMP TABLE acks (call_id text, n int);
+\copy acks FROM '$OUT/acks-all.txt' WITH (FORMAT text, DELIMITER ' ')
+WITH a AS (SELECT call_id, sum(n) AS n FROM acks GROUP BY call_id),
+     d AS (SELECT c.platform_call_id, count(*) AS n FROM call_event e JOIN call c ON c.id = e.call_id
+            WHERE e.type = 'DTMF' GROUP BY c.platform_call_id)
+SELECT count(*), coalesce(sum(a.n), 0), count(*) FILTER (WHERE coalesce(d.n, 0) < a.n)
+  FROM a LEFT JOIN d ON d.platform_call_id = a.call_id;
+SELECT count(*) FILTER (WHERE status = 'COMPLETED'), count(*) FILTER (WHERE status = 'IN_PROGRESS'), count(*)
+  FROM call WHERE kind = 'FLOW';
+SELECT count(*) FROM call_event WHERE type IN ('CALLBACK_FALLBACK', 'CALLBACK_REJECTED', 'CALLBACK_FORGED');
+SQL
+node -e '
+const fs = require("fs"), [out, r0, r1, r2] = process.argv.slice(1);
+const lines = fs.readFileSync(out + "/durability.txt", "utf8").trim().split("\n").map(l => l.split(" ").map(Number));
+const [[ackCalls, acked, short], [completed, inProgress, calls], [problems]] = lines;
+const sat = JSON.parse(fs.readFileSync(out + "/cb-sat.json")), rate = JSON.parse(fs.readFileSync(out + "/cb-rate.json"));
+const warm = JSON.parse(fs.readFileSync(out + "/cb-warm.json"));
+const ok = (a) => a.next + a.ended;
+const d = { perCall: { calls: ackCalls, ackedWithNextGather: acked, callsWithFewerRowsThanAcks: short },
+  saturation: { acked2xx: ok(sat.answers), fallback: sat.answers.fallback, dtmfRowsCommitted: +r1 - +r0 },
+  fixedRate: { acked2xx: ok(rate.answers), fallback: rate.answers.fallback, dtmfRowsCommitted: +r2 - +r1 },
+  calls: { total: calls, completed, inProgress, endedAnswers: warm.answers.ended + sat.answers.ended + rate.answers.ended },
+  problemEvents: problems };
+d.ok = short === 0 && d.saturation.dtmfRowsCommitted >= d.saturation.acked2xx &&
+  d.fixedRate.dtmfRowsCommitted >= d.fixedRate.acked2xx && completed >= d.calls.endedAnswers &&
+  d.saturation.fallback + d.fixedRate.fallback === 0;
+fs.writeFileSync(out + "/durability.json", JSON.stringify(d, null, 2));
+console.log(JSON.stringify(d));' "$OUT" "$ROWS0" "$ROWS1" "$ROWS2"
+
+# A real callback's values, for the pgbench script.
+"${PSQL[@]}" -d "$DB" -tAc "
+SELECT row_to_json(s) FROM (
+  SELECT e.node, e.dtmf, e.route, e.payload::text AS callback, v.payload::text AS verb, e.route AS next_node,
+         c.attempts::text AS attempts
+    FROM call_event e
+    JOIN call_event v ON v.call_id = e.call_id AND v.node = e.node AND v.attempt = e.attempt AND v.type = 'VERB_SENT'
+    JOIN call c ON c.id = e.call_id
+   WHERE e.type = 'DTMF' AND e.route LIKE 'menu%' AND c.status = 'IN_PROGRESS'
+   ORDER BY e.id DESC LIMIT 1) s" > "$OUT/sample.json"
+"${PSQL[@]}" -d "$DB" -tAc "SELECT pg_size_pretty(pg_database_size('$DB'))" > "$OUT/db-size.txt"
+stop_pid "$APP_PID"
+node -e 'const [o, idle, after, file] = process.argv.slice(1);
+  const s = require("fs").readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number);
+  const st = JSON.parse(require("fs").readFileSync(o));
+  Object.assign(st, { rssLoadMaxKiB: Math.max(0, ...s), rssLoadSamples: s.length, rssAfterLoadKiB: +after });
+  require("fs").writeFileSync(o, JSON.stringify(st, null, 2));' "$OUT/startup.json" "$RSS_IDLE" "$RSS_AFTER" "$OUT/rss-load.txt"
+
+# ---------------------------------------------------------------------------------------------------------------
+log "Baseline (a): HTTP ceiling — same Quarkus/REST stack, constant verb, no database (bench/ceiling)"
+T0=$(now_ms)
+(cd "$BENCH/ceiling/target/quarkus-app" && exec "${CLEAN_ENV[@]}" MALLOC_ARENA_MAX="$MALLOC_ARENAS" QUARKUS_HTTP_PORT="$CEILING_PORT" java $JAVA_OPTS -jar quarkus-run.jar) \
+  > "$OUT/ceiling.log" 2>&1 &
+CEILING_PID=$!; PIDS+=("$CEILING_PID")
+wait_ready "http://127.0.0.1:$CEILING_PORT/q/health/ready" "$CEILING_PID" 60 >/dev/null || die "ceiling app did not start"
+run_wrk ceiling-warm "http://127.0.0.1:$CEILING_PORT" constant "/api/handle-dtmf?s=constant" "$BASE_WARM" "$CONN" >/dev/null
+C0=$(cpu_ticks "$CEILING_PID")
+run_wrk ceiling-sat "http://127.0.0.1:$CEILING_PORT" constant "/api/handle-dtmf?s=constant" "$BASE_SECS" "$CONN"
+C1=$(cpu_ticks "$CEILING_PID")
+cpu_json "$C0" "$C1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/ceiling-sat.json")" > "$OUT/ceiling-sat-cpu.json"
+run_rate ceiling-rate "http://127.0.0.1:$CEILING_PORT" constant "/api/handle-dtmf?s=constant" "$BASE_RATE_SECS"
+stop_pid "$CEILING_PID"
+
+log "Baseline (c): the vendor page's Express webhook (bench/baseline/server.js, node $(node --version))"
+(cd "$BENCH/baseline" && PORT=$EXPRESS_PORT exec node server.js) > "$OUT/express.log" 2>&1 &
+EXPRESS_PID=$!; PIDS+=("$EXPRESS_PID")
+for _ in $(seq 100); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+      --data '{"callId":"c","dtmf":"1","to":{"channelId":"x"}}' "http://127.0.0.1:$EXPRESS_PORT/api/handle-dtmf") == 200 ]] && break
+  sleep 0.05
+done
+run_wrk express-warm "http://127.0.0.1:$EXPRESS_PORT" constant "/api/handle-dtmf" "$BASE_WARM" "$CONN" >/dev/null
+C0=$(cpu_ticks "$EXPRESS_PID")
+run_wrk express-sat "http://127.0.0.1:$EXPRESS_PORT" constant "/api/handle-dtmf" "$BASE_SECS" "$CONN"
+C1=$(cpu_ticks "$EXPRESS_PID")
+cpu_json "$C0" "$C1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/express-sat.json")" > "$OUT/express-sat-cpu.json"
+run_rate express-rate "http://127.0.0.1:$EXPRESS_PORT" constant "/api/handle-dtmf" "$BASE_RATE_SECS"
+stop_pid "$EXPRESS_PID"
+
+# ---------------------------------------------------------------------------------------------------------------
+log "Baseline (b): database ceiling — pgbench, the callback's statement + commit, -c$CONN"
+"${PSQL[@]}" -d "$DB" -c "
+INSERT INTO call (id, platform_call_id, kind, flow_id, flow_version, revision_id, from_number, to_number, status,
+                  current_node, attempts, created_at, updated_at)
+SELECT ('00000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid, 'pgb-' || n, c.kind, c.flow_id, c.flow_version,
+       c.revision_id, c.from_number, c.to_number, 'IN_PROGRESS', c.current_node, c.attempts, now(), now()
+  FROM generate_series(1, $PGB_CALLS) n, (SELECT * FROM call WHERE kind = 'FLOW' LIMIT 1) c" -c "CHECKPOINT"
+node "$LIB/pgbench-script.js" "$ROOT/src/main/java/io/nexaflow/webhook/CallbackWriter.java" "$OUT/sample.json" \
+  "$PGB_CALLS" > "$OUT/pgbench.sql"
+run_pgbench() { # name clients threads seconds
+  timeout $(($4 + 60)) pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$2" -j "$3" -T "$4" \
+    -f "$OUT/pgbench.sql" "$DB" > "$OUT/$1.txt" 2>&1 || { cat "$OUT/$1.txt"; die "pgbench failed"; }
+  node -e 'const t = require("fs").readFileSync(process.argv[1], "utf8");
+    const tps = /tps = ([0-9.]+) \(without initial connection time\)/.exec(t), lat = /latency average = ([0-9.]+) ms/.exec(t);
+    const failed = /number of failed transactions: ([0-9]+)/.exec(t), done = /number of transactions actually processed: ([0-9]+)/.exec(t);
+    const r = { clients: +process.argv[3], tps: tps && +tps[1], latencyAvgMs: lat && +lat[1],
+                transactions: done && +done[1], failed: failed ? +failed[1] : 0 };
+    require("fs").writeFileSync(process.argv[2], JSON.stringify(r)); console.log(JSON.stringify(r));' \
+    "$OUT/$1.txt" "$OUT/$1.json" "$2"
+}
+# PostgreSQL CPU per transaction: pgbench's backends exit with it, so sample while they live (from 2 s in to 2 s
+# before the end) and count that window's transactions at the run's average rate.
+( sleep 2; cpu_ticks $$ > "$OUT/pgbench-c0.txt"; sleep $((PGB_SECS - 4)); cpu_ticks $$ > "$OUT/pgbench-c1.txt" ) &
+PGB_SAMPLER=$!; PIDS+=("$PGB_SAMPLER")
+run_pgbench pgbench "$CONN" 2 "$PGB_SECS"
+wait "$PGB_SAMPLER" || true
+cpu_json "$(cat "$OUT/pgbench-c0.txt")" "$(cat "$OUT/pgbench-c1.txt")" \
+  "$(node -pe 'Math.round(JSON.parse(require("fs").readFileSync(process.argv[1])).tps * (+process.argv[2] - 4))' "$OUT/pgbench.json" "$PGB_SECS")" \
+  > "$OUT/pgbench-cpu.json"
+run_pgbench pgbench-c2 2 1 "$((PGB_SECS < 10 ? PGB_SECS : 10))"
+
+# ---------------------------------------------------------------------------------------------------------------
+T_END=$(date +%s)
+echo "{\"seconds\": $((T_END - T_START)), \"loadavgAfter\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" > "$OUT/elapsed.json"
+log "Report"
+node "$LIB/report.js" "$OUT" "${BENCH_RESULTS:-$BENCH/RESULTS.md}"
