@@ -81,6 +81,7 @@ public class CallbackWriter {
                        jsonb_build_object('from', old_status, 'to', 'COMPLETED', 'reason', 'the flow ended'), at
                   FROM fresh WHERE ended
             ), advanced AS (
+                -- No index may name a column set here, or the update cannot be HOT (HotCallUpdateTest).
                 UPDATE call c SET current_node = f.next_node,
                                   attempts = f.attempts::jsonb,
                                   status = CASE WHEN f.ended THEN 'COMPLETED' ELSE 'IN_PROGRESS' END,
