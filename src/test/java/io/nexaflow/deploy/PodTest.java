@@ -22,10 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The nexaflow pod: ports and probes match the application, rollouts keep callbacks answered, the pod is locked down. */
 class PodTest {
 
-    /** Idle RSS of the packaged jar with the image's JVM flags, measured (k8s/README.md, "Memory and CPU"). */
-    static final long MEASURED_IDLE_RSS_MIB = 224;
-    /** RSS under callback load: an ESTIMATE (full 128 MiB heap, grown code cache, threads, buffers) until bench/ measures it. */
-    static final long LOADED_RSS_MIB = 300;
+    /** Idle RSS of the packaged jar with the image's JVM flags, measured by bench/run.sh (k8s/README.md, "Memory and CPU"). */
+    static final long MEASURED_IDLE_RSS_MIB = 208;
+    /** RSS under callback load at saturation, the highest of the full bench/run.sh runs (262-287 MiB). */
+    static final long LOADED_RSS_MIB = 287;
     /** Beyond the heap: metaspace ~65 MiB, code cache, thread stacks, GC and Netty buffers, measured ~100 at idle. */
     static final long NON_HEAP_ALLOWANCE_MIB = 192;
     /** CallbackWriter joins its writer threads for up to 10 s after HTTP stopped. */
