@@ -47,6 +47,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                         @APIResponse(name = OpenApiDocument.CONFLICT, responseCode = "409",
                                 description = "The request conflicts with the current state",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = OpenApiDocument.NOT_ACCEPTABLE, responseCode = "406",
+                                description = "Accept names none of the media types the operation produces",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = OpenApiDocument.INVALID, responseCode = "422",
                                 description = "The body is well-formed but invalid; every problem is listed with a JSON pointer",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
@@ -60,5 +63,6 @@ public class OpenApiDocument extends Application {
     public static final String FORBIDDEN = "Forbidden";
     public static final String NOT_FOUND = "NotFound";
     public static final String CONFLICT = "Conflict";
+    public static final String NOT_ACCEPTABLE = "NotAcceptable";
     public static final String INVALID = "Invalid";
 }

@@ -2,6 +2,7 @@ package io.nexaflow.call;
 
 import io.nexaflow.api.Clock;
 import io.nexaflow.api.Cursor;
+import io.nexaflow.api.PageParams;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.audit.ExportFormat;
@@ -9,7 +10,6 @@ import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.EventView;
 import io.nexaflow.call.CallDtos.OriginateRequest;
 import io.nexaflow.number.PhoneNumbers;
-import io.nexaflow.problem.Problem;
 import io.nexaflow.problem.ProblemException;
 import io.nexaflow.security.Roles;
 import io.quarkus.panache.common.Sort;
@@ -94,13 +94,9 @@ public class CallResource {
             + "Filters combine with AND; numbers are matched exactly after normalisation to E.164.")
     @APIResponse(responseCode = "200", description = "A page of calls (without their events)")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
-    public Page<CallView> list(@BeanParam CallFilter.Params filter,
-                               @QueryParam("cursor") @Parameter(description = "`next` of the previous page") String cursor,
-                               @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 50)",
-                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
-                               Integer limit) {
+    public Page<CallView> list(@BeanParam CallFilter.Params filter, @BeanParam PageParams page) {
         CallFilter parsed = filter.parse(numbers);
-        return history.calls(parsed, Cursor.decode(cursor), Cursor.limit(limit));
+        return history.calls(parsed, page.position(), page.size());
     }
 
     @GET
@@ -117,8 +113,7 @@ public class CallResource {
                             examples = @ExampleObject(name = "one call", value = CALL_CSV)),
                     @Content(mediaType = ExportFormat.NDJSON_TYPE, schema = @Schema(implementation = CallView.class))})
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
-    @APIResponse(responseCode = "406", description = "Accept names neither text/csv nor application/x-ndjson",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "406", ref = OpenApiDocument.NOT_ACCEPTABLE)
     public Response export(@BeanParam CallFilter.Params filter, @Context HttpHeaders headers) {
         CallFilter parsed = filter.parse(numbers);
         ExportFormat format = ExportFormat.accepting(headers.getAcceptableMediaTypes());

@@ -1,12 +1,11 @@
 package io.nexaflow.call;
 
-import io.nexaflow.api.Cursor;
+import io.nexaflow.api.PageParams;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.audit.ExportFormat;
 import io.nexaflow.call.CallDtos.DtmfView;
 import io.nexaflow.number.PhoneNumbers;
-import io.nexaflow.problem.Problem;
 import io.nexaflow.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -14,7 +13,6 @@ import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -24,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -62,13 +59,9 @@ public class DtmfResource {
             + "input's call; `since`/`until` apply to the time the input arrived.")
     @APIResponse(responseCode = "200", description = "A page of inputs")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
-    public Page<DtmfView> list(@BeanParam CallFilter.Params filter,
-                               @QueryParam("cursor") @Parameter(description = "`next` of the previous page") String cursor,
-                               @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 50)",
-                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
-                               Integer limit) {
+    public Page<DtmfView> list(@BeanParam CallFilter.Params filter, @BeanParam PageParams page) {
         CallFilter parsed = filter.parse(numbers);
-        return history.dtmf(parsed, Cursor.decode(cursor), Cursor.limit(limit));
+        return history.dtmf(parsed, page.position(), page.size());
     }
 
     @GET
@@ -85,8 +78,7 @@ public class DtmfResource {
                             examples = @ExampleObject(name = "two inputs", value = DTMF_CSV)),
                     @Content(mediaType = ExportFormat.NDJSON_TYPE, schema = @Schema(implementation = DtmfView.class))})
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
-    @APIResponse(responseCode = "406", description = "Accept names neither text/csv nor application/x-ndjson",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "406", ref = OpenApiDocument.NOT_ACCEPTABLE)
     public Response export(@BeanParam CallFilter.Params filter, @Context HttpHeaders headers) {
         CallFilter parsed = filter.parse(numbers);
         ExportFormat format = ExportFormat.accepting(headers.getAcceptableMediaTypes());

@@ -1,6 +1,6 @@
 package io.nexaflow.flow;
 
-import io.nexaflow.api.Cursor;
+import io.nexaflow.api.PageParams;
 import io.nexaflow.api.Examples;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
@@ -24,6 +24,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -32,7 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -72,9 +72,8 @@ public class FlowResource {
     @Operation(summary = "List flows", description = "Newest first, in pages; pass `next` back as `cursor`.")
     @APIResponse(responseCode = "200", description = "A page of flows (without definitions)")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
-    public Page<FlowView> list(@QueryParam("cursor") @Parameter(description = "`next` of the previous page") String cursor,
-                               @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 50)") Integer limit) {
-        return flows.list(Cursor.decode(cursor), Cursor.limit(limit));
+    public Page<FlowView> list(@BeanParam PageParams page) {
+        return flows.list(page.position(), page.size());
     }
 
     @POST
