@@ -63,6 +63,9 @@ public final class ExportWriter<V> {
     /**
      * One RFC 4180 field: absent values stay empty, an empty string is {@code ""} (a timeout's empty digits are
      * not a dropped value), and a value with a comma, quote, CR or LF is quoted with its quotes doubled.
+     * A text a spreadsheet would run as a formula (OWASP "CSV injection": a leading {@code = @ TAB CR}, or a
+     * {@code + -} not followed by a plain number) gets a leading {@code '}, so an auditor who opens an export in a
+     * spreadsheet sees the text, not its result. Numbers such as {@code +919650612345} are left as they are.
      */
     static String csvField(Object value) {
         if (value == null) {
@@ -72,11 +75,31 @@ public final class ExportWriter<V> {
         if (text.isEmpty()) {
             return "\"\"";
         }
+        if (isFormula(text)) {
+            text = "'" + text;
+        }
         boolean quote = false;
         for (int i = 0; i < text.length() && !quote; i++) {
             char c = text.charAt(i);
             quote = c == ',' || c == '"' || c == '\r' || c == '\n';
         }
         return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
+    }
+
+    private static boolean isFormula(String text) {
+        char first = text.charAt(0);
+        if (first == '=' || first == '@' || first == '\t' || first == '\r') {
+            return true;
+        }
+        if (first != '+' && first != '-') {
+            return false;
+        }
+        for (int i = 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return true;
+            }
+        }
+        return text.length() == 1;
     }
 }

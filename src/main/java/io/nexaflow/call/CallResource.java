@@ -104,8 +104,9 @@ public class CallResource {
     @RolesAllowed(Roles.AUDITOR)
     @Produces({ExportFormat.CSV_TYPE, ExportFormat.NDJSON_TYPE})
     @Operation(summary = "Export calls", description = "Every call the filters match, newest first, as a download: "
-            + "CSV (RFC 4180, with a header row) by default, NDJSON (one call per line, the shape of `GET /v1/calls` "
-            + "items) with `Accept: application/x-ndjson`. Streamed from the database as it is read, so any range "
+            + "CSV (RFC 4180, with a header row; a text a spreadsheet would run as a formula gets a leading ') by "
+            + "default, NDJSON (one call per line, the shape of `GET /v1/calls` items) with "
+            + "`Accept: application/x-ndjson`. Streamed from the database as it is read, so any range "
             + "can be exported; the rows are one consistent snapshot.")
     @APIResponse(responseCode = "200", description = "The calls; `Content-Disposition` names the file",
             content = {

@@ -69,7 +69,8 @@ public class DtmfResource {
     @RolesAllowed(Roles.AUDITOR)
     @Produces({ExportFormat.CSV_TYPE, ExportFormat.NDJSON_TYPE})
     @Operation(summary = "Export DTMF history", description = "Every input the filters match, newest first, as a "
-            + "download: CSV (RFC 4180, with a header row; an empty `digits` is a timeout, written \"\") by default, "
+            + "download: CSV (RFC 4180, with a header row; an empty `digits` is a timeout, written \"\"; a text a "
+            + "spreadsheet would run as a formula gets a leading ') by default, "
             + "NDJSON (one input per line, the shape of `GET /v1/dtmf` items) with `Accept: application/x-ndjson`. "
             + "Streamed from the database as it is read: a month of history costs no more memory than a minute.")
     @APIResponse(responseCode = "200", description = "The inputs; `Content-Disposition` names the file",

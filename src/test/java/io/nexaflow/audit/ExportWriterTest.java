@@ -30,6 +30,22 @@ class ExportWriterTest {
     }
 
     @Test
+    void textThatASpreadsheetWouldRunAsAFormulaIsWrittenAsText() {
+        assertThat(ExportWriter.csvField("=HYPERLINK(\"https://evil.example\",\"x\")"))
+                .isEqualTo("\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"x\"\")\"");
+        assertThat(ExportWriter.csvField("@SUM(A1)")).isEqualTo("'@SUM(A1)");
+        assertThat(ExportWriter.csvField("+cmd|' /C calc'!A0")).isEqualTo("'+cmd|' /C calc'!A0");
+        assertThat(ExportWriter.csvField("-2+3")).isEqualTo("'-2+3");
+        assertThat(ExportWriter.csvField("\tx")).isEqualTo("'\tx");
+        assertThat(ExportWriter.csvField("\rx")).isEqualTo("\"'\rx\"");
+        // Numbers and the audit trail's own values stay as they are.
+        assertThat(ExportWriter.csvField("+919650612345")).isEqualTo("+919650612345");
+        assertThat(ExportWriter.csvField("-12.5")).isEqualTo("-12.5");
+        assertThat(ExportWriter.csvField("*#")).isEqualTo("*#");
+        assertThat(ExportWriter.csvField("menu-2")).isEqualTo("menu-2");
+    }
+
+    @Test
     void csvHasAHeaderAndCrlfLines() throws Exception {
         assertThat(write(ExportFormat.CSV, new Row("x\"y", 1), new Row(null, null)))
                 .isEqualTo("a,\"b,c\"\r\n\"x\"\"y\",1\r\n,\r\n");
