@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every callback updates its call row. PostgreSQL can only do that in place (a HOT update: no new entry in any
  * index) when no index names a column the update changes, in its key, its expressions or its WHERE clause.
- * One such index (V4's call_running_since on updated_at) made every callback write into all twelve of the call's
+ * One such index (V4's call_running_since on updated_at) made every callback write into all eleven of the call's
  * indexes (bench/FINDINGS.md).
  */
 @QuarkusTest
