@@ -2,9 +2,9 @@ package io.nexaflow.call;
 
 import io.nexaflow.api.Clock;
 import io.nexaflow.api.Cursor;
-import io.nexaflow.api.PageParams;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
+import io.nexaflow.api.PageParams;
 import io.nexaflow.audit.ExportFormat;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.EventView;
