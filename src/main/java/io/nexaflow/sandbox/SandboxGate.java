@@ -6,11 +6,15 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import java.util.regex.Pattern;
+
 /**
  * With the sandbox disabled, its endpoints do not exist: every /sandbox request gets the same 404 as any unknown path
  * (not a 405 or 415 that would give them away).
  */
 public class SandboxGate {
+
+    private static final Pattern SLASHES = Pattern.compile("/{2,}");
 
     private final boolean enabled;
 
@@ -42,6 +46,4 @@ public class SandboxGate {
         String collapsed = SLASHES.matcher(path).replaceAll("/");
         return collapsed.equals("/sandbox") || collapsed.startsWith("/sandbox/") || collapsed.startsWith("/sandbox;");
     }
-
-    private static final java.util.regex.Pattern SLASHES = java.util.regex.Pattern.compile("/{2,}");
 }

@@ -189,7 +189,6 @@ public class CallbackHandler {
                 channel == null || channel.isNull() ? null : channel.asText());
     }
 
-
     private String fallbackVerb(Optional<String> audioUrl) {
         if (audioUrl.isEmpty() || audioUrl.get().isBlank()) {
             return FlowProgram.HANGUP_VERB;
