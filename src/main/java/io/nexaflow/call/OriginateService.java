@@ -9,6 +9,8 @@ import io.nexaflow.api.Clock;
 import io.nexaflow.call.CallDtos.OriginateRequest;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.engine.Path;
+import io.nexaflow.engine.Verb;
+import io.nexaflow.engine.VerbJson;
 import io.nexaflow.flow.FlowRevision;
 import io.nexaflow.flow.FlowService;
 import io.nexaflow.flow.RevisionPrograms;
@@ -207,9 +209,7 @@ public class OriginateService {
                 yield new Plan(read(verb), start, !start.ended());
             }
             case CLICK_TO_CALL -> {
-                ObjectNode dial = json.createObjectNode().put("type", "dial").put("timeout", checked.dialTimeout);
-                dial.putObject("data").put("number", checked.bridgeTo);
-                yield new Plan(dial, null, false);
+                yield new Plan(read(VerbJson.write(Verb.clickToCall(checked.bridgeTo, checked.dialTimeout))), null, false);
             }
             case RAW -> new Plan(checked.action, null, false);
         };

@@ -1,8 +1,8 @@
 package io.nexaflow.engine;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.nexaflow.flow.model.FlowDefinition;
 import io.nexaflow.flow.model.Node;
+import io.nexaflow.verb.Keypad;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,11 +23,8 @@ public final class FlowProgram {
     public static final int MAX_STEPS = 256;
 
     /** The hangup verb, as Nexafone expects it; also what a walk that runs out of options ends in. */
-    public static final String HANGUP_VERB = "{\"type\":\"hangup\",\"data\":{}}";
-
-    private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
-    /** What a play or dial verb ends with, its {@code data} object and the verb itself. */
-    private static final String CLOSE = "}}";
+    public static final String HANGUP_VERB = VerbJson.HANGUP;
+    private static final String CLOSE = VerbJson.CLOSE;
 
     private final FlowDefinition flow;
     private final Map<String, Compiled> nodes;
@@ -123,7 +120,7 @@ public final class FlowProgram {
                 input = input.substring(0, cut);
             }
         }
-        if (!isKeys(input)) {
+        if (!Keypad.isKeys(input)) {
             return invalid(gatherNode, gather, input);
         }
         if (input.isEmpty()) {
@@ -201,13 +198,7 @@ public final class FlowProgram {
                         throw new IllegalArgumentException("gather '" + ids.get(i) + "' must end the path: " + path);
                     }
                     out.append(verb.open);
-                    if (channelId != null) {
-                        out.append(",\"channelId\":");
-                        quote(out, channelId);
-                    }
-                    out.append(",\"action\":");
-                    quote(out, callbackUrl);
-                    out.append(CLOSE);
+                    VerbJson.gatherEnd(out, channelId, callbackUrl);
                 }
             }
         }
@@ -228,16 +219,6 @@ public final class FlowProgram {
         return gather.onInvalid() != null
                 ? new Routing(input, RouteReason.INVALID, gather.onInvalid())
                 : new Routing(input, RouteReason.REPEAT, gatherNode);
-    }
-
-    private static boolean isKeys(String input) {
-        for (int i = 0; i < input.length(); i++) {
-            char c = input.charAt(i);
-            if (!(c >= '0' && c <= '9') && c != '*' && c != '#') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Compiled compiled(String id) {
@@ -265,36 +246,20 @@ public final class FlowProgram {
     private record Compiled(Node node, Kind kind, String open, String leaf) {
     }
 
+    /** Each node's verb, written by {@link VerbJson} up to what is only known per call. */
     private static Compiled compile(Node node) {
         var text = new StringBuilder(128);
         if (node instanceof Node.Play play) {
-            text.append("{\"type\":\"play\",\"data\":{\"audioUrl\":");
-            quote(text, play.audioUrl());
+            VerbJson.head(text, new Verb.Play(play.audioUrl(), null));
             return chained(node, text);
         }
         if (node instanceof Node.Dial dial) {
-            text.append("{\"type\":\"dial\",\"timeout\":").append(dial.timeout());
-            if (dial.moh()) {
-                text.append(",\"moh\":{\"enable\":true}");
-            }
-            text.append(",\"data\":{\"number\":");
-            quote(text, dial.number());
+            VerbJson.head(text, new Verb.Dial(dial.number(), dial.timeout(), dial.moh(), null));
             return chained(node, text);
         }
         if (node instanceof Node.Gather gather) {
-            text.append("{\"type\":\"gather\",\"data\":{");
-            if (gather.audioUrl() != null) {
-                text.append("\"audioUrl\":");
-                quote(text, gather.audioUrl());
-                text.append(',');
-            }
-            text.append("\"maxDigits\":").append(gather.maxDigits())
-                    .append(",\"timeout\":").append(gather.timeout())
-                    .append(",\"digitTimeout\":").append(gather.digitTimeout());
-            if (gather.terminator() != null) {
-                text.append(",\"terminator\":");
-                quote(text, gather.terminator());
-            }
+            VerbJson.head(text, new Verb.Gather(gather.audioUrl(), gather.maxDigits(), gather.timeout(),
+                    gather.digitTimeout(), gather.terminator(), null, null));
             return new Compiled(node, Kind.GATHER, text.toString(), null);
         }
         if (node instanceof Node.Hangup) {
@@ -304,14 +269,8 @@ public final class FlowProgram {
     }
 
     private static Compiled chained(Node node, StringBuilder head) {
-        String open = head + ",\"action\":";
+        String open = head + VerbJson.ACTION;
         String leaf = head + CLOSE;
         return new Compiled(node, Kind.CHAINED, open, leaf);
-    }
-
-    private static void quote(StringBuilder out, String value) {
-        out.append('"');
-        ENCODER.quoteAsString(value, out);
-        out.append('"');
     }
 }

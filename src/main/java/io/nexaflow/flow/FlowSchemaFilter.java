@@ -2,6 +2,7 @@ package io.nexaflow.flow;
 
 import io.nexaflow.flow.model.FlowValidator;
 import io.nexaflow.flow.model.NodeType;
+import io.nexaflow.verb.Keypad;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -77,7 +78,7 @@ public class FlowSchemaFilter implements OASFilter {
             case INTEGER -> schema.addType(SchemaType.INTEGER).minimum(BigDecimal.valueOf(field.min()))
                     .maximum(BigDecimal.valueOf(field.max())).defaultValue(field.defaultValue());
             case BOOLEAN -> schema.addType(SchemaType.BOOLEAN).defaultValue(field.defaultValue());
-            case KEY -> schema.addType(SchemaType.STRING).pattern("^[0-9*#]$");
+            case KEY -> schema.addType(SchemaType.STRING).pattern(Keypad.KEY_PATTERN);
             case DIAL_TARGET -> schema.addType(SchemaType.STRING);
             case ROUTES -> schema.addType(SchemaType.OBJECT)
                     .additionalPropertiesSchema(OASFactory.createSchema().addType(SchemaType.STRING)

@@ -1,19 +1,20 @@
 package io.nexaflow.nexafone;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nexaflow.flow.model.FlowValidator;
 import io.nexaflow.number.PhoneNumbers;
+import io.nexaflow.problem.JsonPointer;
 import io.nexaflow.problem.Problem.FieldError;
+import io.nexaflow.verb.HttpsUrl;
+import io.nexaflow.verb.Keypad;
+import io.nexaflow.verb.VerbField;
+import io.nexaflow.verb.VerbType;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -25,43 +26,7 @@ public final class PayloadValidator {
 
     /** Deeper chains help nobody and would only exhaust the stack. */
     public static final int MAX_VERB_DEPTH = 100;
-    private static final Pattern KEY = Pattern.compile("[0-9*#]");
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}");
-
-    private static final Field TYPE = Field.text("type", true);
-    /** The vendor page's shapes, declared once: each verb's fields, and the originate payload. */
-    private static final Map<String, List<Field>> VERBS = verbs();
-    private static final List<Field> ORIGINATE = List.of(
-            Field.pstn("from"),
-            Field.pstn("to"),
-            Field.text("accountId", true),
-            Field.object("recordCall", false, List.of(Field.bool("enable"))),
-            Field.verb("action", true),
-            Field.integer("timeout", 1, 600, "seconds"));
-
-    private static Map<String, List<Field>> verbs() {
-        Map<String, List<Field>> verbs = new LinkedHashMap<>();
-        verbs.put("play", List.of(TYPE, Field.object("data", true, List.of(
-                Field.audio("audioUrl", true),
-                Field.verb("action", false)))));
-        verbs.put("gather", List.of(TYPE, Field.object("data", true, List.of(
-                Field.audio("audioUrl", false),
-                Field.integer("maxDigits", 1, 32, "digits"),
-                Field.integer("timeout", 1, 600_000, "ms"),
-                Field.integer("digitTimeout", 1, 600_000, "ms"),
-                Field.key("terminator"),
-                Field.text("channelId", false),
-                Field.webhook("action")))));
-        verbs.put("dial", List.of(
-                TYPE,
-                Field.integer("timeout", 1, 600, "seconds"),
-                Field.object("moh", false, List.of(Field.bool("enable"))),
-                Field.object("data", true, List.of(
-                        Field.dialTarget("number"),
-                        Field.verb("action", false)))));
-        verbs.put("hangup", List.of(TYPE, Field.object("data", true, List.of())));
-        return Collections.unmodifiableMap(verbs);
-    }
 
     /**
      * @param region                  ISO region for national numbers, e.g. "IN"
@@ -95,7 +60,7 @@ public final class PayloadValidator {
     /** The body of an originate request: {@code {from, to, accountId, recordCall, action, timeout}}. */
     public List<FieldError> validateOriginate(JsonNode payload) {
         List<FieldError> errors = new ArrayList<>();
-        checkObject(payload, "", "the originate payload", ORIGINATE, 0, errors, true);
+        checkObject(payload, "", "the originate payload", VerbType.ORIGINATE, 0, errors, true);
         return List.copyOf(errors);
     }
 
@@ -130,19 +95,19 @@ public final class PayloadValidator {
         }
         JsonNode type = verb.get("type");
         if (type == null || !type.isTextual()) {
-            errors.add(new FieldError(pointer + "/type", "is required: one of " + VERBS.keySet()));
+            errors.add(new FieldError(pointer + "/type", "is required: one of " + VerbType.ids()));
             return;
         }
-        List<Field> fields = VERBS.get(type.asText());
-        if (fields == null) {
+        var declared = VerbType.of(type.asText());
+        if (declared.isEmpty()) {
             errors.add(new FieldError(pointer + "/type", "unknown verb type '" + type.asText() + "'; expected one of "
-                    + VERBS.keySet()));
+                    + VerbType.ids()));
             return;
         }
-        checkObject(verb, pointer, "a " + type.asText() + " verb", fields, depth, errors, false);
+        checkObject(verb, pointer, "a " + type.asText() + " verb", declared.get().fields(), depth, errors, false);
     }
 
-    private void checkObject(JsonNode node, String pointer, String what, List<Field> fields, int depth,
+    private void checkObject(JsonNode node, String pointer, String what, List<VerbField> fields, int depth,
                              List<FieldError> errors, boolean root) {
         if (node == null || !node.isObject()) {
             errors.add(new FieldError(pointer, root ? "must be a JSON object" : "must be an object"));
@@ -151,11 +116,11 @@ public final class PayloadValidator {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (fields.stream().noneMatch(f -> f.name().equals(name))) {
-                errors.add(new FieldError(pointer + "/" + escape(name), "unknown field; " + what
-                        + (fields.isEmpty() ? " takes no fields" : " has only " + fields.stream().map(Field::name).toList())));
+                errors.add(new FieldError(pointer + "/" + JsonPointer.escape(name), "unknown field; " + what
+                        + (fields.isEmpty() ? " takes no fields" : " has only " + fields.stream().map(VerbField::name).toList())));
             }
         }
-        for (Field field : fields) {
+        for (VerbField field : fields) {
             String at = pointer + "/" + field.name();
             JsonNode value = node.get(field.name());
             if (value == null) {
@@ -170,7 +135,7 @@ public final class PayloadValidator {
         }
     }
 
-    private void checkValue(Field field, JsonNode value, String at, int depth, List<FieldError> errors) {
+    private void checkValue(VerbField field, JsonNode value, String at, int depth, List<FieldError> errors) {
         String problem = switch (field.kind()) {
             case TEXT -> !value.isTextual() ? "must be a string"
                     : value.asText().isBlank() ? "must not be blank" : null;
@@ -179,11 +144,11 @@ public final class PayloadValidator {
                     : value.asInt() < field.min() || value.asInt() > field.max()
                     ? "must be between " + field.min() + " and " + field.max() + " " + field.unit() + ", was " + value.asInt()
                     : null;
-            case KEY -> value.isTextual() && KEY.matcher(value.asText()).matches() ? null
+            case KEY -> value.isTextual() && Keypad.isKey(value.asText()) ? null
                     : "must be one key: 0-9, * or #";
             case PSTN -> number(value, true);
             case DIAL_TARGET -> number(value, false);
-            case AUDIO_URL -> value.isTextual() ? FlowValidator.httpsProblem(value.asText()) : "must be an https:// URL string";
+            case AUDIO_URL -> value.isTextual() ? HttpsUrl.problem(value.asText()) : "must be an https:// URL string";
             case WEBHOOK_URL -> value.isTextual() ? webhookProblem(value.asText()) : "must be an https:// URL string";
             case VERB -> {
                 checkVerb(value, at, depth + 1, errors);
@@ -226,59 +191,7 @@ public final class PayloadValidator {
                 return "is not a valid URL: " + e.getReason();
             }
         }
-        String problem = FlowValidator.httpsProblem(url);
+        String problem = HttpsUrl.problem(url);
         return problem != null && allowLoopbackHttp ? problem + " (http:// only on a loopback host)" : problem;
-    }
-
-    private static String escape(String token) {
-        return token.replace("~", "~0").replace("/", "~1");
-    }
-
-    private enum Kind {
-        TEXT, BOOLEAN, INTEGER, KEY, PSTN, DIAL_TARGET, AUDIO_URL, WEBHOOK_URL, VERB, OBJECT
-    }
-
-    /** One field of the vendor's shapes; {@code min}/{@code max}/{@code unit} apply to integers, {@code members} to objects. */
-    private record Field(String name, Kind kind, boolean required, int min, int max, String unit, List<Field> members) {
-
-        static Field text(String name, boolean required) {
-            return new Field(name, Kind.TEXT, required, 0, 0, null, List.of());
-        }
-
-        static Field bool(String name) {
-            return new Field(name, Kind.BOOLEAN, true, 0, 0, null, List.of());
-        }
-
-        static Field integer(String name, int min, int max, String unit) {
-            return new Field(name, Kind.INTEGER, false, min, max, unit, List.of());
-        }
-
-        static Field key(String name) {
-            return new Field(name, Kind.KEY, false, 0, 0, null, List.of());
-        }
-
-        static Field pstn(String name) {
-            return new Field(name, Kind.PSTN, true, 0, 0, null, List.of());
-        }
-
-        static Field dialTarget(String name) {
-            return new Field(name, Kind.DIAL_TARGET, true, 0, 0, null, List.of());
-        }
-
-        static Field audio(String name, boolean required) {
-            return new Field(name, Kind.AUDIO_URL, required, 0, 0, null, List.of());
-        }
-
-        static Field webhook(String name) {
-            return new Field(name, Kind.WEBHOOK_URL, true, 0, 0, null, List.of());
-        }
-
-        static Field verb(String name, boolean required) {
-            return new Field(name, Kind.VERB, required, 0, 0, null, List.of());
-        }
-
-        static Field object(String name, boolean required, List<Field> members) {
-            return new Field(name, Kind.OBJECT, required, 0, 0, null, members);
-        }
     }
 }

@@ -2,13 +2,14 @@ package io.nexaflow.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nexaflow.api.Clock;
 import io.nexaflow.call.CallEvent;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
+import io.nexaflow.engine.Verb;
+import io.nexaflow.engine.VerbJson;
 import io.nexaflow.flow.RevisionPrograms;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -190,19 +191,6 @@ public class CallbackHandler {
     }
 
     private String fallbackVerb(Optional<String> audioUrl) {
-        if (audioUrl.isEmpty() || audioUrl.get().isBlank()) {
-            return FlowProgram.HANGUP_VERB;
-        }
-        ObjectNode play = json.createObjectNode().put("type", "play");
-        play.putObject("data").put("audioUrl", audioUrl.get()).set("action", read(FlowProgram.HANGUP_VERB));
-        return play.toString();
-    }
-
-    private JsonNode read(String verb) {
-        try {
-            return json.readTree(verb);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return VerbJson.write(Verb.fallback(audioUrl.orElse(null)));
     }
 }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nexaflow.number.PhoneNumbers;
+import io.nexaflow.problem.JsonPointer;
 import io.nexaflow.problem.Problem.FieldError;
+import io.nexaflow.verb.HttpsUrl;
+import io.nexaflow.verb.Keypad;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,8 +34,6 @@ public final class FlowValidator {
     public static final int MAX_NODES = 500;
     /** Longest run of play/dial nodes sent in one response; deeper nesting helps nobody. */
     public static final int MAX_CHAIN = 50;
-    private static final Pattern DIGITS = Pattern.compile("[0-9*#]{1,32}");
-    private static final Pattern KEY = Pattern.compile("[0-9*#]");
 
     private final PhoneNumbers numbers;
 
@@ -92,7 +91,7 @@ public final class FlowValidator {
             for (Iterator<String> it = definition.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
                 if (!name.equals("start") && !name.equals("nodes")) {
-                    error(base + "/" + escape(name), "unknown field; a definition has only 'start' and 'nodes'");
+                    error(base + "/" + JsonPointer.escape(name), "unknown field; a definition has only 'start' and 'nodes'");
                 }
             }
             JsonNode start = definition.get("start");
@@ -125,7 +124,7 @@ public final class FlowValidator {
             for (Iterator<Map.Entry<String, JsonNode>> it = nodeMap.fields(); it.hasNext(); ) {
                 var entry = it.next();
                 String id = entry.getKey();
-                String pointer = base + "/nodes/" + escape(id);
+                String pointer = base + "/nodes/" + JsonPointer.escape(id);
                 if (!NODE_ID.matcher(id).matches()) {
                     error(pointer, "node id must match " + NODE_ID.pattern());
                 }
@@ -159,7 +158,7 @@ public final class FlowValidator {
             for (Iterator<String> it = raw.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
                 if (!name.equals("type") && type.get().field(name).isEmpty()) {
-                    error(pointer + "/" + escape(name), "unknown field for a " + type.get().id() + " node"
+                    error(pointer + "/" + JsonPointer.escape(name), "unknown field for a " + type.get().id() + " node"
                             + (type.get().fields().isEmpty() ? "; it has no fields"
                             : "; its fields are " + type.get().fields().stream().map(NodeType.Field::name).toList()));
                 }
@@ -183,7 +182,7 @@ public final class FlowValidator {
             }
             switch (field.kind()) {
                 case AUDIO_URL -> {
-                    String problem = value.isTextual() ? httpsProblem(value.asText()) : "must be a string";
+                    String problem = value.isTextual() ? HttpsUrl.problem(value.asText()) : "must be a string";
                     if (problem != null) {
                         error(pointer, problem);
                     } else {
@@ -215,7 +214,7 @@ public final class FlowValidator {
                     }
                 }
                 case KEY -> {
-                    if (!value.isTextual() || !KEY.matcher(value.asText()).matches()) {
+                    if (!value.isTextual() || !Keypad.isKey(value.asText())) {
                         error(pointer, "must be one key: 0-9, * or #");
                     } else {
                         out.put(field.name(), value.asText());
@@ -240,9 +239,9 @@ public final class FlowValidator {
                     ObjectNode routes = out.putObject(field.name());
                     for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                         var route = it.next();
-                        String routePointer = pointer + "/" + escape(route.getKey());
-                        if (!DIGITS.matcher(route.getKey()).matches()) {
-                            error(routePointer, "route key must be 1–32 of the keys 0-9, * and #");
+                        String routePointer = pointer + "/" + JsonPointer.escape(route.getKey());
+                        if (!Keypad.isKeys(route.getKey(), 1, Keypad.MAX_DIGITS)) {
+                            error(routePointer, "route key must be 1–" + Keypad.MAX_DIGITS + " of the keys 0-9, * and #");
                         } else if (!route.getValue().isTextual()) {
                             error(routePointer, "must be a node id (string)");
                         } else {
@@ -261,9 +260,9 @@ public final class FlowValidator {
                 }
             }
             for (var entry : nodes.entrySet()) {
-                String pointer = base + "/nodes/" + escape(entry.getKey());
+                String pointer = base + "/nodes/" + JsonPointer.escape(entry.getKey());
                 ObjectNode node = entry.getValue();
-                if ("gather".equals(node.path("type").asText())) {
+                if (typeOf(node) == NodeType.GATHER) {
                     checkGather(entry.getKey(), pointer, node);
                 }
             }
@@ -277,10 +276,10 @@ public final class FlowValidator {
             for (Iterator<String> it = gather.path("routes").fieldNames(); it.hasNext(); ) {
                 String digits = it.next();
                 if (digits.length() > maxDigits) {
-                    error(pointer + "/routes/" + escape(digits), "has " + digits.length()
+                    error(pointer + "/routes/" + JsonPointer.escape(digits), "has " + digits.length()
                             + " digits but maxDigits is " + maxDigits + ": it can never match");
                 } else if (terminator != null && digits.contains(terminator)) {
-                    error(pointer + "/routes/" + escape(digits), "contains the terminator '" + terminator
+                    error(pointer + "/routes/" + JsonPointer.escape(digits), "contains the terminator '" + terminator
                             + "', which ends collection: it can never match");
                 }
             }
@@ -301,24 +300,28 @@ public final class FlowValidator {
                 while (at != null && nodes.containsKey(at) && isChained(nodes.get(at))) {
                     if (!seen.add(at)) {
                         if (at.equals(from) && from.equals(Collections.min(seen))) {
-                            error(base + "/nodes/" + escape(from) + "/next", "play/dial nodes loop without a gather: "
+                            error(base + "/nodes/" + JsonPointer.escape(from) + "/" + NodeType.NEXT, "play/dial nodes loop without a gather: "
                                     + String.join(" → ", seen) + " → " + at + "; the chain would never end");
                         }
                         break;
                     }
                     if (seen.size() > MAX_CHAIN) {
-                        error(base + "/nodes/" + escape(from), "starts a run of more than " + MAX_CHAIN
+                        error(base + "/nodes/" + JsonPointer.escape(from), "starts a run of more than " + MAX_CHAIN
                                 + " play/dial nodes without a gather or hangup");
                         break;
                     }
-                    at = nodes.get(at).path("next").asText(null);
+                    at = nodes.get(at).path(NodeType.NEXT).asText(null);
                 }
             }
         }
 
         boolean isChained(ObjectNode node) {
-            String type = node.path("type").asText();
-            return type.equals("play") || type.equals("dial");
+            return typeOf(node).chained();
+        }
+
+        /** The type of a node that passed {@link #checkNode}. */
+        NodeType typeOf(ObjectNode node) {
+            return NodeType.of(node.path("type").asText()).orElseThrow();
         }
 
         void checkReachable() {
@@ -335,38 +338,23 @@ public final class FlowValidator {
                     continue;
                 }
                 ObjectNode node = nodes.get(id);
-                for (String ref : List.of("next", "default", "onTimeout", "onInvalid", "onMaxAttempts")) {
-                    if (node.hasNonNull(ref)) {
-                        todo.add(node.get(ref).asText());
+                for (NodeType.Field reference : typeOf(node).references()) {
+                    JsonNode target = node.get(reference.name());
+                    if (target == null || target.isNull()) {
+                        continue;
+                    }
+                    if (reference.kind() == NodeType.Kind.ROUTES) {
+                        target.forEach(route -> todo.add(route.asText()));
+                    } else {
+                        todo.add(target.asText());
                     }
                 }
-                node.path("routes").forEach(target -> todo.add(target.asText()));
             }
             for (String id : new TreeSet<>(nodes.keySet())) {
                 if (!reached.contains(id)) {
-                    warnings.add(new FieldError(base + "/nodes/" + escape(id), "unreachable from start node '" + start + "'"));
+                    warnings.add(new FieldError(base + "/nodes/" + JsonPointer.escape(id), "unreachable from start node '" + start + "'"));
                 }
             }
         }
-    }
-
-    /** Why a URL is not usable as audio, or null when it is. */
-    public static String httpsProblem(String url) {
-        try {
-            URI uri = new URI(url);
-            if (!"https".equalsIgnoreCase(uri.getScheme())) {
-                return "must be an https:// URL, was '" + url + "'";
-            }
-            if (uri.getHost() == null || uri.getHost().isBlank()) {
-                return "must be an https:// URL with a host, was '" + url + "'";
-            }
-            return null;
-        } catch (URISyntaxException e) {
-            return "is not a valid URL: " + e.getReason();
-        }
-    }
-
-    static String escape(String token) {
-        return token.replace("~", "~0").replace("/", "~1");
     }
 }

@@ -12,7 +12,7 @@ public enum NodeType {
 
     PLAY("play", "Streams prerecorded audio to the caller, then continues at `next` (or the call ends after playback).",
             Field.audio("audioUrl", true, "HTTPS media served from Nexafone or your CDN."),
-            Field.node("next", "Node to run after playback.")),
+            Field.node(NodeType.NEXT, "Node to run after playback.")),
 
     GATHER("gather", "Collects DTMF digits. Nexafone posts them to nexaflow, which routes them to the next node.",
             Field.audio("audioUrl", false, "Prompt played while collecting digits."),
@@ -31,18 +31,23 @@ public enum NodeType {
             Field.dialTarget("number", "PSTN number (E.164 or national), `sip:` URI, or 2–6 digit extension."),
             Field.integer("timeout", 1, 600, 30, "Seconds to wait for the dialled leg to answer."),
             Field.bool("moh", false, "Music on hold while bridging."),
-            Field.node("next", "Node to run after the dialled leg ends.")),
+            Field.node(NodeType.NEXT, "Node to run after the dialled leg ends.")),
 
     HANGUP("hangup", "Ends the call.");
+
+    /** Where a play or dial node continues. */
+    public static final String NEXT = "next";
 
     private final String id;
     private final String description;
     private final List<Field> fields;
+    private final List<Field> references;
 
     NodeType(String id, String description, Field... fields) {
         this.id = id;
         this.description = description;
         this.fields = List.of(fields);
+        this.references = this.fields.stream().filter(f -> f.kind() == Kind.NODE_REF || f.kind() == Kind.ROUTES).toList();
     }
 
     public String id() {
@@ -55,6 +60,16 @@ public enum NodeType {
 
     public List<Field> fields() {
         return fields;
+    }
+
+    /** The fields that lead to other nodes: node ids, and routes (digits → node id). */
+    public List<Field> references() {
+        return references;
+    }
+
+    /** Play and dial run straight on into {@link #NEXT}, with no input between them: one nested verb. */
+    public boolean chained() {
+        return this == PLAY || this == DIAL;
     }
 
     public Optional<Field> field(String name) {
