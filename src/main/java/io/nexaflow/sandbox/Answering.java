@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** How a called number behaves: it answers, is busy, or rings until the leg times out. */
-public enum Outcome {
+public enum Answering {
     ANSWER("answer"), BUSY("busy"), NO_ANSWER("no-answer");
 
     private final String id;
 
-    Outcome(String id) {
+    Answering(String id) {
         this.id = id;
     }
 
@@ -21,11 +21,11 @@ public enum Outcome {
         return id;
     }
 
-    public static Optional<Outcome> of(String id) {
+    public static Optional<Answering> of(String id) {
         return Arrays.stream(values()).filter(o -> o.id.equals(id)).findFirst();
     }
 
     public static List<String> ids() {
-        return Arrays.stream(values()).map(Outcome::id).toList();
+        return Arrays.stream(values()).map(Answering::id).toList();
     }
 }

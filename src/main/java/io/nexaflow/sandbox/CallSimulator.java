@@ -11,7 +11,7 @@ import io.nexaflow.number.PhoneNumbers;
 import io.nexaflow.problem.Problem.FieldError;
 import io.nexaflow.problem.ProblemException;
 import io.nexaflow.sandbox.SandboxDtos.CallSummary;
-import io.nexaflow.sandbox.SandboxDtos.CallView;
+import io.nexaflow.sandbox.SandboxDtos.SimulatedCallView;
 import io.nexaflow.sandbox.SimulatedCall.Gather;
 import io.nexaflow.sandbox.SimulatedCall.State;
 import io.quarkus.runtime.StartupEvent;
@@ -133,14 +133,14 @@ public class CallSimulator {
             calls.put(call.id, call);
         }
         synchronized (call) {
-            call.step(Step.kind("queued").message(call.recording ? "originate accepted; recording" : "originate accepted"));
+            call.step(TranscriptStep.kind("queued").message(call.recording ? "originate accepted; recording" : "originate accepted"));
             after(call, 0, () -> ring(call, "from", call.from));
         }
         LOG.infof("Sandbox call %s queued: %s → %s", call.id, PhoneNumbers.mask(call.from), PhoneNumbers.mask(call.to));
         return new Originated.Accepted(call.id);
     }
 
-    public Optional<CallView> view(String callId) {
+    public Optional<SimulatedCallView> view(String callId) {
         return find(callId).map(call -> {
             synchronized (call) {
                 return call.view();
@@ -168,7 +168,7 @@ public class CallSimulator {
     }
 
     /** Keys pressed through the API at the gather the call waits at. */
-    public CallView press(String callId, String digits) {
+    public SimulatedCallView press(String callId, String digits) {
         SimulatedCall call = require(callId);
         synchronized (call) {
             if (call.gather == null) {
@@ -181,7 +181,7 @@ public class CallSimulator {
     }
 
     /** Replaces what the call will press at its coming gathers; the gather it waits at now counts when nothing was pressed there. */
-    public CallView script(String callId, List<String> digits) {
+    public SimulatedCallView script(String callId, List<String> digits) {
         SimulatedCall call = require(callId);
         synchronized (call) {
             if (call.ended()) {
@@ -218,10 +218,10 @@ public class CallSimulator {
 
     private void ring(SimulatedCall call, String leg, String number) {
         call.state = State.RINGING;
-        call.step(Step.kind("leg").leg(leg, "ringing").number(number));
+        call.step(TranscriptStep.kind("leg").leg(leg, "ringing").number(number));
         switch (subscribers.outcome(number)) {
             case ANSWER -> after(call, config.ringTime().toMillis(), () -> {
-                call.step(Step.kind("leg").leg(leg, "answered").number(number)
+                call.step(TranscriptStep.kind("leg").leg(leg, "answered").number(number)
                         .channelId(leg.equals("from") ? call.fromChannel : call.toChannel));
                 if (leg.equals("from")) {
                     ring(call, "to", call.to);
@@ -230,11 +230,11 @@ public class CallSimulator {
                 }
             });
             case BUSY -> after(call, config.ringTime().toMillis(), () -> {
-                call.step(Step.kind("leg").leg(leg, "busy").number(number));
+                call.step(TranscriptStep.kind("leg").leg(leg, "busy").number(number));
                 end(call, leg + "-busy", null, null);
             });
             case NO_ANSWER -> after(call, legTimeoutMs(call.request.get("timeout")), () -> {
-                call.step(Step.kind("leg").leg(leg, "no-answer").number(number));
+                call.step(TranscriptStep.kind("leg").leg(leg, "no-answer").number(number));
                 end(call, leg + "-no-answer", null, null);
             });
         }
@@ -255,13 +255,13 @@ public class CallSimulator {
             case "play" -> {
                 call.state = State.PLAYING;
                 long playMs = config.playTime().toMillis();
-                call.step(Step.kind("play").verb(pointer, verb).audioUrl(data.get("audioUrl").asText()).durationMs(playMs));
+                call.step(TranscriptStep.kind("play").verb(pointer, verb).audioUrl(data.get("audioUrl").asText()).durationMs(playMs));
                 after(call, playMs, () -> run(call, data.get("action"), pointer + "/data/action"));
             }
             case "gather" -> gather(call, verb, pointer);
             case "dial" -> dial(call, verb, pointer);
             case "hangup" -> {
-                call.step(Step.kind("hangup").verb(pointer, verb));
+                call.step(TranscriptStep.kind("hangup").verb(pointer, verb));
                 end(call, "hangup", null, null);
             }
             default -> throw new IllegalStateException("a validated verb has a known type: " + verb.get("type"));
@@ -271,7 +271,7 @@ public class CallSimulator {
     private void gather(SimulatedCall call, JsonNode verb, String pointer) {
         JsonNode data = verb.get("data");
         String channelId = text(data, "channelId");
-        call.step(Step.kind("gather").verb(pointer, verb).audioUrl(text(data, "audioUrl")).channelId(channelId));
+        call.step(TranscriptStep.kind("gather").verb(pointer, verb).audioUrl(text(data, "audioUrl")).channelId(channelId));
         if (channelId != null && !channelId.equals(call.fromChannel) && !channelId.equals(call.toChannel)) {
             end(call, "invalid-verb", "The gather names channelId '" + channelId + "', which is not a channel of this call",
                     List.of(new FieldError(pointer + "/data/channelId", "is not a channel of this call")));
@@ -314,7 +314,7 @@ public class CallSimulator {
             }
         }
         String ignored = keys.substring(used);
-        call.step(Step.kind("dtmf").digits(keys, source)
+        call.step(TranscriptStep.kind("dtmf").digits(keys, source)
                 .message(ignored.isEmpty() ? null : "'" + ignored + "' came after the gather completed and was ignored"));
         if (reason != null) {
             finishGather(call, gather, reason);
@@ -330,7 +330,7 @@ public class CallSimulator {
         call.gather = null;
         cancelTimer(call);
         String dtmf = gather.digits.toString();
-        call.step(Step.kind("gathered").digits(dtmf, null).reason(reason));
+        call.step(TranscriptStep.kind("gathered").digits(dtmf, null).reason(reason));
         ObjectNode body = json.createObjectNode().put("callId", call.id).put("dtmf", dtmf);
         body.putObject("to").put("channelId", gather.channelId);
         callWebhook(call, gather.action, body);
@@ -341,7 +341,7 @@ public class CallSimulator {
         URI uri = URI.create(url);
         if (!PayloadValidator.isLoopbackHost(uri.getHost())) {
             String error = "The sandbox calls back loopback hosts only (127.0.0.1, localhost, [::1]), not " + uri.getHost();
-            call.step(Step.kind("webhook").webhook(new Step.Webhook(url, body, null, null, error)));
+            call.step(TranscriptStep.kind("webhook").webhook(new TranscriptStep.Webhook(url, body, null, null, error)));
             end(call, "webhook-failed", error, null);
             return;
         }
@@ -361,13 +361,13 @@ public class CallSimulator {
                                  Throwable failure, long tookMs) {
         if (failure != null) {
             String error = describe(failure);
-            call.step(Step.kind("webhook").webhook(new Step.Webhook(url, body, null, null, error)).durationMs(tookMs));
+            call.step(TranscriptStep.kind("webhook").webhook(new TranscriptStep.Webhook(url, body, null, null, error)).durationMs(tookMs));
             end(call, "webhook-failed", "The webhook failed: " + error, null);
             return;
         }
         JsonNode verb = parse(response.body());
         JsonNode shown = verb != null ? verb : TextNode.valueOf(truncate(response.body()));
-        call.step(Step.kind("webhook").webhook(new Step.Webhook(url, body, response.statusCode(), shown, null))
+        call.step(TranscriptStep.kind("webhook").webhook(new TranscriptStep.Webhook(url, body, response.statusCode(), shown, null))
                 .durationMs(tookMs));
         if (response.statusCode() / 100 != 2) {
             end(call, "webhook-failed", "The webhook answered HTTP " + response.statusCode(), null);
@@ -388,8 +388,8 @@ public class CallSimulator {
     private void dial(SimulatedCall call, JsonNode verb, String pointer) {
         String number = verb.get("data").get("number").asText();
         call.state = State.DIALING;
-        call.step(Step.kind("dial").verb(pointer, verb).number(number));
-        Outcome outcome = subscribers.outcome(number);
+        call.step(TranscriptStep.kind("dial").verb(pointer, verb).number(number));
+        Answering outcome = subscribers.outcome(number);
         long ringMs = config.ringTime().toMillis();
         long tookMs = switch (outcome) {
             case ANSWER -> ringMs + config.talkTime().toMillis();
@@ -397,7 +397,7 @@ public class CallSimulator {
             case NO_ANSWER -> legTimeoutMs(verb.get("timeout"));
         };
         after(call, tookMs, () -> {
-            call.step(Step.kind("dialed").number(number).outcome(outcome == Outcome.ANSWER ? "answered" : outcome.id())
+            call.step(TranscriptStep.kind("dialed").number(number).outcome(outcome == Answering.ANSWER ? "answered" : outcome.id())
                     .durationMs(tookMs));
             run(call, verb.get("data").get("action"), pointer + "/data/action");
         });
@@ -409,7 +409,7 @@ public class CallSimulator {
         call.reason = reason;
         call.error = error;
         call.endedAt = Clock.now();
-        call.step(Step.kind("ended").reason(reason).message(error).errors(errors));
+        call.step(TranscriptStep.kind("ended").reason(reason).message(error).errors(errors));
         call.state = State.ENDED;
         if (error == null) {
             LOG.infof("Sandbox call %s ended: %s", call.id, reason);

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /** The sandbox's token endpoint: one configured account, its key and secret, and expiring bearer tokens. */
 @ApplicationScoped
-public class AccessTokens {
+public class IssuedTokens {
 
     /** Tokens kept at most; a client that asks for a token per request must not fill the heap. */
     static final int MAX_TOKENS = 10_000;
@@ -40,12 +40,12 @@ public class AccessTokens {
     private final Map<String, Grant> grants = new LinkedHashMap<>();
 
     @Inject
-    public AccessTokens(NexaflowConfig config) {
+    public IssuedTokens(NexaflowConfig config) {
         this(new Credentials(config.sandbox().accountId(), config.sandbox().apiKey(), config.sandbox().apiSecret()),
                 config.sandbox().tokenTtl(), InstantSource.system());
     }
 
-    AccessTokens(Credentials credentials, Duration ttl, InstantSource clock) {
+    IssuedTokens(Credentials credentials, Duration ttl, InstantSource clock) {
         this.credentials = credentials;
         this.ttl = ttl;
         this.clock = clock;

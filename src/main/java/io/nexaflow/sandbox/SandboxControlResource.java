@@ -6,13 +6,14 @@ import io.nexaflow.problem.Problem;
 import io.nexaflow.problem.Problem.FieldError;
 import io.nexaflow.problem.ProblemException;
 import io.nexaflow.sandbox.SandboxDtos.CallSummary;
-import io.nexaflow.sandbox.SandboxDtos.CallView;
 import io.nexaflow.sandbox.SandboxDtos.DtmfRequest;
 import io.nexaflow.sandbox.SandboxDtos.ExpiredTokens;
 import io.nexaflow.sandbox.SandboxDtos.NumberOutcome;
 import io.nexaflow.sandbox.SandboxDtos.NumberScriptRequest;
 import io.nexaflow.sandbox.SandboxDtos.NumberScriptView;
 import io.nexaflow.sandbox.SandboxDtos.ScriptRequest;
+import io.nexaflow.sandbox.SandboxDtos.SimulatedCallView;
+import io.nexaflow.verb.Keypad;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -30,7 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import static io.nexaflow.problem.ProblemException.requireBody;
 
@@ -41,13 +41,11 @@ import static io.nexaflow.problem.ProblemException.requireBody;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SandboxControlResource {
 
-    private static final Pattern KEYS = Pattern.compile("[0-9*#]{1,32}");
-
     private final CallSimulator calls;
     private final Subscribers subscribers;
-    private final AccessTokens tokens;
+    private final IssuedTokens tokens;
 
-    public SandboxControlResource(CallSimulator calls, Subscribers subscribers, AccessTokens tokens) {
+    public SandboxControlResource(CallSimulator calls, Subscribers subscribers, IssuedTokens tokens) {
         this.calls = calls;
         this.subscribers = subscribers;
         this.tokens = tokens;
@@ -75,7 +73,7 @@ public class SandboxControlResource {
             + "and how the call ended.")
     @APIResponse(responseCode = "200", description = "The call and its transcript")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
-    public CallView get(@PathParam("callId") String callId) {
+    public SimulatedCallView get(@PathParam("callId") String callId) {
         return calls.view(callId).orElseThrow(() -> ProblemException.notFound("No sandbox call " + callId));
     }
 
@@ -89,9 +87,9 @@ public class SandboxControlResource {
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = OpenApiDocument.CONFLICT)
     @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)
-    public CallView press(@PathParam("callId") String callId, DtmfRequest request) {
+    public SimulatedCallView press(@PathParam("callId") String callId, DtmfRequest request) {
         String digits = requireBody(request).digits();
-        if (digits == null || !KEYS.matcher(digits).matches()) {
+        if (digits == null || !Keypad.isKeys(digits, 1, Keypad.MAX_DIGITS)) {
             throw ProblemException.invalid("Invalid keys", List.of(new FieldError("/digits",
                     "must be 1 to 32 keys of 0-9, * and #, was " + (digits == null ? "missing" : "'" + digits + "'"))));
         }
@@ -108,7 +106,7 @@ public class SandboxControlResource {
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = OpenApiDocument.CONFLICT)
     @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)
-    public CallView script(@PathParam("callId") String callId, ScriptRequest request) {
+    public SimulatedCallView script(@PathParam("callId") String callId, ScriptRequest request) {
         return calls.script(callId, checked(requireBody(request).digits()));
     }
 
@@ -159,9 +157,9 @@ public class SandboxControlResource {
         if (request.number() == null || request.number().isBlank()) {
             errors.add(new FieldError("/number", "is required"));
         }
-        var outcome = Outcome.of(request.outcome());
+        var outcome = Answering.of(request.outcome());
         if (outcome.isEmpty()) {
-            errors.add(new FieldError("/outcome", "must be one of " + Outcome.ids()));
+            errors.add(new FieldError("/outcome", "must be one of " + Answering.ids()));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("Invalid outcome", errors);

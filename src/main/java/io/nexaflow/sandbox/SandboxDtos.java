@@ -81,7 +81,7 @@ public final class SandboxDtos {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "SandboxCall", description = "A simulated call and its transcript")
-    public record CallView(
+    public record SimulatedCallView(
             String callId,
             String accountId,
             String from,
@@ -95,7 +95,7 @@ public final class SandboxDtos {
             Instant endedAt,
             @Schema(description = "Script entries not used yet, one per coming gather") List<String> script,
             @Schema(description = "The originate payload as received") JsonNode request,
-            List<Step> steps) {
+            List<TranscriptStep> steps) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

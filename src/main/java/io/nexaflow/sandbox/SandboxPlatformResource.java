@@ -47,11 +47,11 @@ public class SandboxPlatformResource {
     private static final Logger LOG = Logger.getLogger(SandboxPlatformResource.class);
     private static final String BEARER = "bearer ";
 
-    private final AccessTokens tokens;
+    private final IssuedTokens tokens;
     private final CallSimulator calls;
     private final ObjectMapper json;
 
-    public SandboxPlatformResource(AccessTokens tokens, CallSimulator calls, ObjectMapper json) {
+    public SandboxPlatformResource(IssuedTokens tokens, CallSimulator calls, ObjectMapper json) {
         this.tokens = tokens;
         this.calls = calls;
         this.json = json;

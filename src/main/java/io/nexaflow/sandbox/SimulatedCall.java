@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nexaflow.api.Clock;
 import io.nexaflow.sandbox.SandboxDtos.CallSummary;
-import io.nexaflow.sandbox.SandboxDtos.CallView;
+import io.nexaflow.sandbox.SandboxDtos.SimulatedCallView;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -63,7 +63,7 @@ final class SimulatedCall {
     String reason;
     String error;
     Instant endedAt;
-    final List<Step> steps = new ArrayList<>();
+    final List<TranscriptStep> steps = new ArrayList<>();
     final Deque<String> script;
     Gather gather;
     int gathers;
@@ -81,7 +81,7 @@ final class SimulatedCall {
         this.script = new ArrayDeque<>(script);
     }
 
-    void step(Step.Builder step) {
+    void step(TranscriptStep.Builder step) {
         steps.add(step.build(steps.size() + 1, Clock.now()));
     }
 
@@ -89,8 +89,8 @@ final class SimulatedCall {
         return state == State.ENDED;
     }
 
-    CallView view() {
-        return new CallView(id, accountId, from, to, recording, state.id(), reason, error, createdAt, endedAt,
+    SimulatedCallView view() {
+        return new SimulatedCallView(id, accountId, from, to, recording, state.id(), reason, error, createdAt, endedAt,
                 List.copyOf(script), request, List.copyOf(steps));
     }
 

@@ -3,6 +3,7 @@ package io.nexaflow.sandbox;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.number.PhoneNumbers;
 import io.nexaflow.problem.Problem.FieldError;
+import io.nexaflow.verb.Keypad;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.regex.Pattern;
 
 /**
  * The people behind the numbers the sandbox calls: whether each number answers, and what the person at a number
@@ -24,15 +24,13 @@ public class Subscribers {
     /** Numbers with an outcome or waiting scripts, at most; tests and dev sessions need a handful. */
     static final int MAX_NUMBERS = 1_000;
     static final int MAX_SCRIPT_ENTRIES = 100;
-    /** What one gather can receive: up to 32 keys, or nothing at all. */
-    static final Pattern ENTRY = Pattern.compile("[0-9*#]{0,32}");
     /** Configuration cannot hold an empty list element, so the default script spells a timeout out. */
     private static final String TIMEOUT_WORD = "timeout";
 
     private final PhoneNumbers numbers;
-    private final Map<String, Outcome> configured = new HashMap<>();
+    private final Map<String, Answering> configured = new HashMap<>();
     private final List<String> defaultScript;
-    private final Map<String, Outcome> outcomes = new HashMap<>();
+    private final Map<String, Answering> outcomes = new HashMap<>();
     private final Map<String, Queue<List<String>>> scripts = new HashMap<>();
 
     @Inject
@@ -43,11 +41,11 @@ public class Subscribers {
     Subscribers(Map<String, String> outcomes, List<String> defaultScript, PhoneNumbers numbers) {
         this.numbers = numbers;
         outcomes.forEach((number, outcome) -> configured.put(normalise(number),
-                Outcome.of(outcome).orElseThrow(() -> new IllegalArgumentException("nexaflow.sandbox.outcomes.\"" + number
-                        + "\" must be one of " + Outcome.ids() + ", was '" + outcome + "'"))));
+                Answering.of(outcome).orElseThrow(() -> new IllegalArgumentException("nexaflow.sandbox.outcomes.\"" + number
+                        + "\" must be one of " + Answering.ids() + ", was '" + outcome + "'"))));
         List<String> script = defaultScript.stream().map(entry -> entry.equals(TIMEOUT_WORD) ? "" : entry).toList();
         for (int i = 0; i < script.size(); i++) {
-            if (!ENTRY.matcher(script.get(i)).matches()) {
+            if (!Keypad.isKeys(script.get(i), 0, Keypad.MAX_DIGITS)) {
                 throw new IllegalArgumentException("nexaflow.sandbox.default-script entry " + i + " must be up to 32 keys "
                         + "of 0-9, * and #, or 'timeout' to let the gather time out; was '" + script.get(i) + "'");
             }
@@ -64,14 +62,14 @@ public class Subscribers {
         }
     }
 
-    public synchronized Outcome outcome(String number) {
+    public synchronized Answering outcome(String number) {
         String key = normalise(number);
-        Outcome set = outcomes.get(key);
-        return set != null ? set : configured.getOrDefault(key, Outcome.ANSWER);
+        Answering set = outcomes.get(key);
+        return set != null ? set : configured.getOrDefault(key, Answering.ANSWER);
     }
 
     /** @return false when too many numbers are set already */
-    public synchronized boolean setOutcome(String number, Outcome outcome) {
+    public synchronized boolean setOutcome(String number, Answering outcome) {
         String key = normalise(number);
         if (!outcomes.containsKey(key) && outcomes.size() >= MAX_NUMBERS) {
             return false;
@@ -124,7 +122,7 @@ public class Subscribers {
         }
         for (int i = 0; i < script.size(); i++) {
             String entry = script.get(i);
-            if (entry == null || !ENTRY.matcher(entry).matches()) {
+            if (entry == null || !Keypad.isKeys(entry, 0, Keypad.MAX_DIGITS)) {
                 problems.add(new FieldError(pointer + "/" + i, "must be up to 32 keys of 0-9, * and #, or \"\" to let "
                         + "the gather time out; was " + (entry == null ? "null" : "'" + entry + "'")));
             }

@@ -12,7 +12,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "SandboxStep", description = "One step of a simulated call. Kinds: queued, leg, play, gather, dtmf, "
         + "gathered, webhook, dial, dialed, hangup, ended.")
-public record Step(
+public record TranscriptStep(
         @Schema(description = "1, 2, 3… in the order the steps happened") int seq,
         Instant at,
         @Schema(example = "gather") String kind,
@@ -133,8 +133,8 @@ public record Step(
             return this;
         }
 
-        Step build(int seq, Instant at) {
-            return new Step(seq, at, kind, leg, outcome, channelId, pointer, verb, audioUrl, number, digits, source,
+        TranscriptStep build(int seq, Instant at) {
+            return new TranscriptStep(seq, at, kind, leg, outcome, channelId, pointer, verb, audioUrl, number, digits, source,
                     reason, webhook, durationMs, message, errors);
         }
     }

@@ -1,6 +1,6 @@
 package io.nexaflow.sandbox;
 
-import io.nexaflow.sandbox.AccessTokens.Credentials;
+import io.nexaflow.sandbox.IssuedTokens.Credentials;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class AccessTokensTest {
+class IssuedTokensTest {
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T10:00:00Z"));
-    private final AccessTokens tokens = new AccessTokens(new Credentials("acct", "key", "secret"), Duration.ofMinutes(10),
+    private final IssuedTokens tokens = new IssuedTokens(new Credentials("acct", "key", "secret"), Duration.ofMinutes(10),
             now::get);
 
     @Test
@@ -51,11 +51,11 @@ class AccessTokensTest {
     @Test
     void keepsAtMostTheLimitEvictingTheOldest() {
         var oldest = tokens.issue("acct", "key", "secret").orElseThrow();
-        for (int i = 1; i < AccessTokens.MAX_TOKENS; i++) {
+        for (int i = 1; i < IssuedTokens.MAX_TOKENS; i++) {
             tokens.issue("acct", "key", "secret");
         }
         var newest = tokens.issue("acct", "key", "secret").orElseThrow();
-        assertThat(tokens.size()).isEqualTo(AccessTokens.MAX_TOKENS);
+        assertThat(tokens.size()).isEqualTo(IssuedTokens.MAX_TOKENS);
         assertThat(tokens.account(oldest.accessToken())).isEmpty();
         assertThat(tokens.account(newest.accessToken())).contains("acct");
     }

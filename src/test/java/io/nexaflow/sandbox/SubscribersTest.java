@@ -16,12 +16,12 @@ class SubscribersTest {
     @Test
     void configuredOutcomesApplyToTheNumberHoweverItIsWritten() {
         var subscribers = new Subscribers(Map.of("+919876543210", "busy", "072178xxxxx", "no-answer"), List.of(), numbers);
-        assertThat(subscribers.outcome("09876543210")).isEqualTo(Outcome.BUSY);
-        assertThat(subscribers.outcome("+91 98765 43210")).isEqualTo(Outcome.BUSY);
-        assertThat(subscribers.outcome("072178xxxxx")).isEqualTo(Outcome.NO_ANSWER);
-        assertThat(subscribers.outcome("+911203135800")).isEqualTo(Outcome.ANSWER);
-        subscribers.setOutcome("+919876543210", Outcome.ANSWER);
-        assertThat(subscribers.outcome("09876543210")).isEqualTo(Outcome.ANSWER);
+        assertThat(subscribers.outcome("09876543210")).isEqualTo(Answering.BUSY);
+        assertThat(subscribers.outcome("+91 98765 43210")).isEqualTo(Answering.BUSY);
+        assertThat(subscribers.outcome("072178xxxxx")).isEqualTo(Answering.NO_ANSWER);
+        assertThat(subscribers.outcome("+911203135800")).isEqualTo(Answering.ANSWER);
+        subscribers.setOutcome("+919876543210", Answering.ANSWER);
+        assertThat(subscribers.outcome("09876543210")).isEqualTo(Answering.ANSWER);
     }
 
     @Test
