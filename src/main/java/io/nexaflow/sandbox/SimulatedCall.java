@@ -3,8 +3,10 @@ package io.nexaflow.sandbox;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nexaflow.api.Clock;
+import io.nexaflow.problem.Problem.FieldError;
 import io.nexaflow.sandbox.SandboxDtos.CallSummary;
 import io.nexaflow.sandbox.SandboxDtos.SimulatedCallView;
+import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -16,6 +18,8 @@ import java.util.concurrent.ScheduledFuture;
 
 /** One call the sandbox plays: what it was asked, where it is, and its transcript. Guarded by its own monitor. */
 final class SimulatedCall {
+
+    private static final Logger LOG = Logger.getLogger(SimulatedCall.class);
 
     enum State {
         QUEUED, RINGING, PLAYING, GATHERING, WEBHOOK, DIALING, ENDED;
@@ -83,6 +87,29 @@ final class SimulatedCall {
 
     void step(TranscriptStep.Builder step) {
         steps.add(step.build(steps.size() + 1, Clock.now()));
+    }
+
+    /** Ends the call: no wait of it fires any more, and the transcript says why. */
+    void end(String reason, String error, List<FieldError> errors) {
+        cancelTimer();
+        gather = null;
+        this.reason = reason;
+        this.error = error;
+        endedAt = Clock.now();
+        step(TranscriptStep.kind("ended").reason(reason).message(error).errors(errors));
+        state = State.ENDED;
+        if (error == null) {
+            LOG.infof("Sandbox call %s ended: %s", id, reason);
+        } else {
+            LOG.warnf("Sandbox call %s ended: %s: %s", id, reason, error);
+        }
+    }
+
+    void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
     }
 
     boolean ended() {
