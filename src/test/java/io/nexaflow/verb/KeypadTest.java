@@ -2,6 +2,8 @@ package io.nexaflow.verb;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.regex.Pattern;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class KeypadTest {
@@ -10,6 +12,14 @@ class KeypadTest {
     void twelveKeys() {
         for (char c = 0; c < 128; c++) {
             assertThat(Keypad.isKey(c)).as("'%s'", c).isEqualTo("0123456789*#".indexOf(c) >= 0);
+        }
+    }
+
+    @Test
+    void theSchemaPatternAcceptsTheSameKeys() {
+        Pattern pattern = Pattern.compile(Keypad.KEY_PATTERN);
+        for (char c = 0; c < 128; c++) {
+            assertThat(pattern.matcher(String.valueOf(c)).matches()).as("'%s'", c).isEqualTo(Keypad.isKey(c));
         }
     }
 
