@@ -29,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Every key pressed on every call: the gather callbacks of the audit trail, across calls. */
 @Path("/v1/dtmf")
 @Tag(name = "Calls")
-@SecurityRequirement(name = Roles.SCHEME)
+@SecurityRequirement(name = OpenApiDocument.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", ref = OpenApiDocument.UNAUTHORIZED)
 @APIResponse(responseCode = "403", ref = OpenApiDocument.FORBIDDEN)

@@ -45,7 +45,7 @@ import static io.nexaflow.problem.ProblemException.requireBody;
 
 @Path("/v1/flows")
 @Tag(name = "Flows")
-@SecurityRequirement(name = Roles.SCHEME)
+@SecurityRequirement(name = OpenApiDocument.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", ref = OpenApiDocument.UNAUTHORIZED)
