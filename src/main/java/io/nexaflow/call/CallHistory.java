@@ -6,6 +6,7 @@ import io.agroal.api.AgroalDataSource;
 import io.nexaflow.api.Cursor;
 import io.nexaflow.api.Page;
 import io.nexaflow.audit.Column;
+import io.nexaflow.audit.Export;
 import io.nexaflow.audit.ExportFormat;
 import io.nexaflow.audit.ExportWriter;
 import io.nexaflow.call.CallDtos.CallView;
@@ -118,16 +119,16 @@ public class CallHistory {
     }
 
     /** Every call the filter matches, newest first, written to the response as the database hands them over. */
-    public StreamingOutput exportCalls(CallFilter filter, ExportFormat format, String who) {
+    public Export exportCalls(CallFilter filter, ExportFormat format, String who) {
         Query query = callQuery(filter);
-        return stream(query.sql("c.created_at DESC, c.id DESC", 0), query.params, this::call, CALL_COLUMNS, format,
-                "calls for " + who);
+        return new Export(stream(query.sql("c.created_at DESC, c.id DESC", 0), query.params, this::call, CALL_COLUMNS,
+                format, "calls for " + who), format, "calls");
     }
 
-    public StreamingOutput exportDtmf(CallFilter filter, ExportFormat format, String who) {
+    public Export exportDtmf(CallFilter filter, ExportFormat format, String who) {
         Query query = dtmfQuery(filter);
-        return stream(query.sql("e.at DESC, e.id DESC", 0), query.params, CallHistory::dtmf, DTMF_COLUMNS, format,
-                "DTMF history for " + who);
+        return new Export(stream(query.sql("e.at DESC, e.id DESC", 0), query.params, CallHistory::dtmf, DTMF_COLUMNS,
+                format, "DTMF history for " + who), format, "dtmf");
     }
 
     private static Query callQuery(CallFilter filter) {

@@ -1,6 +1,5 @@
 package io.nexaflow.call;
 
-import io.nexaflow.api.Clock;
 import io.nexaflow.api.Cursor;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
@@ -29,7 +28,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -42,8 +40,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
@@ -118,16 +114,7 @@ public class CallResource {
     public Response export(@BeanParam CallFilter.Params filter, @Context HttpHeaders headers) {
         CallFilter parsed = filter.parse(numbers);
         ExportFormat format = ExportFormat.accepting(headers.getAcceptableMediaTypes());
-        return download(history.exportCalls(parsed, format, identity.getPrincipal().getName()), format, "calls");
-    }
-
-    /** An export as a file download, named after what it holds and when it was taken. */
-    static Response download(StreamingOutput body, ExportFormat format, String what) {
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Clock.now());
-        return Response.ok(body, format.contentType())
-                .header("Content-Disposition", "attachment; filename=\"nexaflow-" + what + "-" + stamp + "."
-                        + format.extension() + "\"")
-                .build();
+        return history.exportCalls(parsed, format, identity.getPrincipal().getName()).download();
     }
 
     @POST

@@ -83,7 +83,6 @@ public class DtmfResource {
     public Response export(@BeanParam CallFilter.Params filter, @Context HttpHeaders headers) {
         CallFilter parsed = filter.parse(numbers);
         ExportFormat format = ExportFormat.accepting(headers.getAcceptableMediaTypes());
-        return CallResource.download(history.exportDtmf(parsed, format, identity.getPrincipal().getName()), format,
-                "dtmf");
+        return history.exportDtmf(parsed, format, identity.getPrincipal().getName()).download();
     }
 }
