@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.nexaflow.api.Cursor;
 import io.nexaflow.api.Page;
+import io.nexaflow.api.PageRequest;
 import io.nexaflow.audit.Column;
 import io.nexaflow.audit.Export;
 import io.nexaflow.audit.ExportFormat;
 import io.nexaflow.audit.ExportWriter;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.DtmfView;
-import io.nexaflow.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.jboss.logging.Logger;
@@ -28,7 +28,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The read side of the audit trail (ARCHITECTURE §6): calls and DTMF inputs by number, flow, revision, status
@@ -100,22 +99,22 @@ public class CallHistory {
         this.json = json;
     }
 
-    public Page<CallView> calls(CallFilter filter, Cursor after, int limit) {
+    public Page<CallView> calls(CallFilter filter, PageRequest<Cursor> page) {
         Query query = callQuery(filter);
-        if (after != null) {
-            query.and("(c.created_at, c.id) < (?, ?)", after.at(), after.uuid());
+        if (page.after() != null) {
+            query.and("(c.created_at, c.id) < (?, ?)", page.after().at(), page.after().uuid());
         }
-        List<CallView> calls = fetch(query.sql("c.created_at DESC, c.id DESC", limit + 1), query.params, this::call);
-        return page(calls, limit, c -> new Cursor(c.createdAt(), c.id().toString()));
+        List<CallView> calls = fetch(query.sql("c.created_at DESC, c.id DESC", page.fetch()), query.params, this::call);
+        return page.page(calls, c -> new Cursor(c.createdAt(), c.id().toString()).encode());
     }
 
-    public Page<DtmfView> dtmf(CallFilter filter, Cursor after, int limit) {
+    public Page<DtmfView> dtmf(CallFilter filter, PageRequest<Cursor> page) {
         Query query = dtmfQuery(filter);
-        if (after != null) {
-            query.and("(e.at, e.id) < (?, ?)", after.at(), sequence(after));
+        if (page.after() != null) {
+            query.and("(e.at, e.id) < (?, ?)", page.after().at(), page.after().sequence());
         }
-        List<DtmfView> inputs = fetch(query.sql("e.at DESC, e.id DESC", limit + 1), query.params, CallHistory::dtmf);
-        return page(inputs, limit, d -> new Cursor(d.at(), String.valueOf(d.seq())));
+        List<DtmfView> inputs = fetch(query.sql("e.at DESC, e.id DESC", page.fetch()), query.params, CallHistory::dtmf);
+        return page.page(inputs, d -> new Cursor(d.at(), String.valueOf(d.seq())).encode());
     }
 
     /** Every call the filter matches, newest first, written to the response as the database hands them over. */
@@ -174,14 +173,6 @@ public class CallHistory {
         } catch (SQLException e) {
             throw new IllegalStateException("audit query failed: " + e.getMessage(), e);
         }
-    }
-
-    private static <V> Page<V> page(List<V> rows, int limit, Function<V, Cursor> position) {
-        if (rows.size() <= limit) {
-            return new Page<>(rows, null);
-        }
-        List<V> items = rows.subList(0, limit);
-        return new Page<>(List.copyOf(items), position.apply(items.get(limit - 1)).encode());
     }
 
     /**
@@ -247,14 +238,6 @@ public class CallHistory {
     private static Instant instant(ResultSet rows, int column) throws SQLException {
         OffsetDateTime at = rows.getObject(column, OffsetDateTime.class);
         return at == null ? null : at.toInstant();
-    }
-
-    private static long sequence(Cursor cursor) {
-        try {
-            return Long.parseLong(cursor.id());
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("'cursor' is not a cursor returned by this API");
-        }
     }
 
     private static void bind(Connection connection, PreparedStatement statement, List<Object> params)

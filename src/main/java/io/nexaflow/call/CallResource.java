@@ -1,9 +1,9 @@
 package io.nexaflow.call;
 
-import io.nexaflow.api.Cursor;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
+import io.nexaflow.api.PageRequest;
 import io.nexaflow.audit.ExportFormat;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.EventView;
@@ -70,6 +70,9 @@ public class CallResource {
             0b5c4a1e-7f2d-4c69-b1c5-3a9e8d2f6a10,nf-7d1e52c0,FLOW,COMPLETED,6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11,3,+911203135800,+919650612345,bye,"{""menu"":1}",+917217812345,,2026-11-27T10:15:02.123456Z,2026-11-27T10:15:41.004211Z,2026-11-27T10:15:41.004211Z,
             """;
 
+    /** The page size of a call's events when none is asked for (the `limit` parameter documents it). */
+    private static final int EVENTS_PER_PAGE = 100;
+
     private final OriginateService originate;
     private final CallHistory history;
     private final PhoneNumbers numbers;
@@ -92,7 +95,7 @@ public class CallResource {
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Page<CallView> list(@BeanParam CallFilter.Params filter, @BeanParam PageParams page) {
         CallFilter parsed = filter.parse(numbers);
-        return history.calls(parsed, page.position(), page.size());
+        return history.calls(parsed, page.request());
     }
 
     @GET
@@ -183,15 +186,10 @@ public class CallResource {
                                   @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 100)")
                                   Integer limit) {
         find(id);
-        int size = limit == null ? 100 : Cursor.limit(limit);
-        List<CallEvent> events = CallEvent.find("callId = ?1 and id > ?2", Sort.ascending("id"), id,
-                after == null ? 0L : after).page(0, size + 1).list();
-        String next = null;
-        if (events.size() > size) {
-            events = events.subList(0, size);
-            next = String.valueOf(events.get(size - 1).id);
-        }
-        return new Page<>(events.stream().map(EventView::of).toList(), next);
+        PageRequest<Long> page = new PageRequest<>(after == null ? 0L : after, PageRequest.limit(limit, EVENTS_PER_PAGE));
+        List<CallEvent> events = CallEvent.find("callId = ?1 and id > ?2", Sort.ascending("id"), id, page.after())
+                .page(0, page.fetch()).list();
+        return page.page(events.stream().map(EventView::of).toList(), e -> String.valueOf(e.seq()));
     }
 
     private static Call find(UUID id) {

@@ -61,7 +61,7 @@ public class DtmfResource {
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Page<DtmfView> list(@BeanParam CallFilter.Params filter, @BeanParam PageParams page) {
         CallFilter parsed = filter.parse(numbers);
-        return history.dtmf(parsed, page.position(), page.size());
+        return history.dtmf(parsed, page.request());
     }
 
     @GET

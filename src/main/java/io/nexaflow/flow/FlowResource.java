@@ -73,7 +73,7 @@ public class FlowResource {
     @APIResponse(responseCode = "200", description = "A page of flows (without definitions)")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Page<FlowView> list(@BeanParam PageParams page) {
-        return flows.list(page.position(), page.size());
+        return flows.list(page.request());
     }
 
     @POST
