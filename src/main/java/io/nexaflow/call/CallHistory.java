@@ -12,7 +12,11 @@ import io.nexaflow.audit.ExportFormat;
 import io.nexaflow.audit.ExportWriter;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.DtmfView;
+import io.nexaflow.call.CallDtos.EventView;
+import io.nexaflow.problem.ProblemException;
+import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.jboss.logging.Logger;
 
@@ -117,6 +121,23 @@ public class CallHistory {
         return page.page(inputs, d -> new Cursor(d.at(), String.valueOf(d.seq())).encode());
     }
 
+    /** One call with its whole audit trail, oldest event first. */
+    @Transactional
+    public CallView callWithEvents(UUID id) {
+        Call call = find(id);
+        List<CallEvent> events = CallEvent.list("callId", Sort.ascending("id"), id);
+        return CallView.of(call, events.stream().map(EventView::of).toList());
+    }
+
+    /** A page of one call's events, oldest first, after the event whose seq the request names (0: from the start). */
+    @Transactional
+    public Page<EventView> events(UUID id, PageRequest<Long> page) {
+        find(id);
+        List<CallEvent> events = CallEvent.find("callId = ?1 and id > ?2", Sort.ascending("id"), id, page.after())
+                .page(0, page.fetch()).list();
+        return page.page(events.stream().map(EventView::of).toList(), e -> String.valueOf(e.seq()));
+    }
+
     /** Every call the filter matches, newest first, written to the response as the database hands them over. */
     public Export exportCalls(CallFilter filter, ExportFormat format, String who) {
         Query query = callQuery(filter);
@@ -128,6 +149,14 @@ public class CallHistory {
         Query query = dtmfQuery(filter);
         return new Export(stream(query.sql("e.at DESC, e.id DESC", 0), query.params, CallHistory::dtmf, DTMF_COLUMNS,
                 format, "DTMF history for " + who), format, "dtmf");
+    }
+
+    private static Call find(UUID id) {
+        Call call = Call.findById(id);
+        if (call == null) {
+            throw ProblemException.notFound("No call " + id);
+        }
+        return call;
     }
 
     private static Query callQuery(CallFilter filter) {

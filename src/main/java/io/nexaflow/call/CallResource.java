@@ -11,10 +11,8 @@ import io.nexaflow.call.CallDtos.OriginateRequest;
 import io.nexaflow.number.PhoneNumbers;
 import io.nexaflow.problem.ProblemException;
 import io.nexaflow.security.Roles;
-import io.quarkus.panache.common.Sort;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -40,7 +38,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.List;
 import java.util.UUID;
 
 import static io.nexaflow.problem.ProblemException.requireBody;
@@ -161,21 +158,17 @@ public class CallResource {
 
     @GET
     @Path("{id}")
-    @Transactional
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(summary = "Get a call", description = "With its audit trail: every status change, the originate "
             + "request and response, every key pressed, every verb sent.")
     @APIResponse(responseCode = "200", description = "The call and its events")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public CallView get(@PathParam("id") UUID id) {
-        Call call = find(id);
-        List<CallEvent> events = CallEvent.list("callId", Sort.ascending("id"), id);
-        return CallView.of(call, events.stream().map(EventView::of).toList());
+        return history.callWithEvents(id);
     }
 
     @GET
     @Path("{id}/events")
-    @Transactional
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(summary = "A call's events", description = "Oldest first, in pages: pass `next` back as `after`.")
     @APIResponse(responseCode = "200", description = "A page of events")
@@ -185,18 +178,7 @@ public class CallResource {
                                   @QueryParam("after") @Parameter(description = "`next` of the previous page") Long after,
                                   @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 100)")
                                   Integer limit) {
-        find(id);
-        PageRequest<Long> page = new PageRequest<>(after == null ? 0L : after, PageRequest.limit(limit, EVENTS_PER_PAGE));
-        List<CallEvent> events = CallEvent.find("callId = ?1 and id > ?2", Sort.ascending("id"), id, page.after())
-                .page(0, page.fetch()).list();
-        return page.page(events.stream().map(EventView::of).toList(), e -> String.valueOf(e.seq()));
-    }
-
-    private static Call find(UUID id) {
-        Call call = Call.findById(id);
-        if (call == null) {
-            throw ProblemException.notFound("No call " + id);
-        }
-        return call;
+        int size = PageRequest.limit(limit, EVENTS_PER_PAGE);
+        return history.events(id, new PageRequest<>(after == null ? 0L : after, size));
     }
 }
