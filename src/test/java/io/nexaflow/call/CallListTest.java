@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.nexaflow.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,15 +25,19 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTest
 class CallListTest {
 
-    private static final AtomicInteger WINDOWS = new AtomicInteger();
-
     @Inject
     CallRows rows;
 
-    /** An hour of history of its own for each test, days before anything other tests make. */
-    private static Instant window() {
-        return Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(3))
-                .minus(Duration.ofHours(WINDOWS.incrementAndGet()));
+    /**
+     * An hour of history of its own for each test: the hour before the oldest call of the last 300 days (younger
+     * than any retention sweep reaches), so neither other tests nor earlier runs on this database have calls in it.
+     */
+    private Instant window() {
+        Instant oldest = (Instant) rows.query("SELECT min(created_at) AS oldest FROM call "
+                + "WHERE created_at > now() - interval '300 days'").get(0).get("oldest");
+        Instant threeDaysAgo = Instant.now().minus(Duration.ofDays(3));
+        Instant before = oldest == null || oldest.isAfter(threeDaysAgo) ? threeDaysAgo : oldest;
+        return before.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
     }
 
     @Test
