@@ -13,9 +13,6 @@ import java.util.UUID;
  */
 public record Cursor(Instant at, String id) {
 
-    public static final int DEFAULT_LIMIT = 50;
-    public static final int MAX_LIMIT = 500;
-
     public String encode() {
         String raw = at.getEpochSecond() + ":" + at.getNano() + ":" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
@@ -30,25 +27,29 @@ public record Cursor(Instant at, String id) {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":", 3);
             return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])), parts[2]);
         } catch (RuntimeException e) {
-            throw ProblemException.badRequest("'cursor' is not a cursor returned by this API");
+            throw notOurs();
         }
     }
 
+    /** The id of a row keyed by UUID; a 400 problem when the cursor holds something else. */
     public UUID uuid() {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("'cursor' is not a cursor returned by this API");
+            throw notOurs();
         }
     }
 
-    public static int limit(Integer limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
+    /** The id of a row keyed by a sequence number; a 400 problem when the cursor holds something else. */
+    public long sequence() {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw notOurs();
         }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw ProblemException.badRequest("'limit' must be between 1 and " + MAX_LIMIT + ", was " + limit);
-        }
-        return limit;
+    }
+
+    private static ProblemException notOurs() {
+        return ProblemException.badRequest("'cursor' is not a cursor returned by this API");
     }
 }

@@ -1,7 +1,6 @@
 package io.nexaflow.api;
 
 import io.nexaflow.problem.Problem;
-import io.nexaflow.security.Roles;
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.Components;
@@ -29,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                 @Tag(name = "Webhooks", description = "Called by Nexafone, not by people"),
         },
         components = @Components(
-                securitySchemes = @SecurityScheme(securitySchemeName = Roles.SCHEME,
+                securitySchemes = @SecurityScheme(securitySchemeName = OpenApiDocument.API_KEY,
                         type = SecuritySchemeType.HTTP, scheme = "bearer", description = "A nexaflow API key"),
                 responses = {
                         @APIResponse(name = OpenApiDocument.BAD_REQUEST, responseCode = "400",
@@ -56,6 +55,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                                         examples = @ExampleObject(name = "invalid flow", value = Examples.INVALID_FLOW_PROBLEM))),
                 }))
 public class OpenApiDocument extends Application {
+
+    /** The security scheme of the management API, for {@code @SecurityRequirement}; Swagger UI's Authorize fills it. */
+    public static final String API_KEY = "apiKey";
 
     /** Names of the shared responses, for {@code @APIResponse(ref = ...)}. */
     public static final String BAD_REQUEST = "BadRequest";

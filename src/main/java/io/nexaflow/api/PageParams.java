@@ -13,17 +13,12 @@ public class PageParams {
     public String cursor;
 
     @QueryParam("limit")
-    @Parameter(description = "Page size, 1–" + Cursor.MAX_LIMIT + " (default " + Cursor.DEFAULT_LIMIT + ")",
-            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "" + Cursor.MAX_LIMIT))
+    @Parameter(description = "Page size, 1–" + PageRequest.MAX_LIMIT + " (default " + PageRequest.DEFAULT_LIMIT + ")",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "" + PageRequest.MAX_LIMIT))
     public Integer limit;
 
-    /** Null for the first page; a 400 problem for a cursor this service did not make. */
-    public Cursor position() {
-        return Cursor.decode(cursor);
-    }
-
-    /** The page size asked for, or the default; a 400 problem when out of range. */
-    public int size() {
-        return Cursor.limit(limit);
+    /** The page asked for; a 400 problem for a cursor this service did not make or a size out of range. */
+    public PageRequest<Cursor> request() {
+        return new PageRequest<>(Cursor.decode(cursor), PageRequest.limit(limit, PageRequest.DEFAULT_LIMIT));
     }
 }

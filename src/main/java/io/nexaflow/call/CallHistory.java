@@ -5,13 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.nexaflow.api.Cursor;
 import io.nexaflow.api.Page;
+import io.nexaflow.api.PageRequest;
 import io.nexaflow.audit.Column;
+import io.nexaflow.audit.Export;
 import io.nexaflow.audit.ExportFormat;
 import io.nexaflow.audit.ExportWriter;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.DtmfView;
+import io.nexaflow.call.CallDtos.EventView;
 import io.nexaflow.problem.ProblemException;
+import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.jboss.logging.Logger;
 
@@ -27,7 +32,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The read side of the audit trail (ARCHITECTURE §6): calls and DTMF inputs by number, flow, revision, status
@@ -99,35 +103,60 @@ public class CallHistory {
         this.json = json;
     }
 
-    public Page<CallView> calls(CallFilter filter, Cursor after, int limit) {
+    public Page<CallView> calls(CallFilter filter, PageRequest<Cursor> page) {
         Query query = callQuery(filter);
-        if (after != null) {
-            query.and("(c.created_at, c.id) < (?, ?)", after.at(), after.uuid());
+        if (page.after() != null) {
+            query.and("(c.created_at, c.id) < (?, ?)", page.after().at(), page.after().uuid());
         }
-        List<CallView> calls = fetch(query.sql("c.created_at DESC, c.id DESC", limit + 1), query.params, this::call);
-        return page(calls, limit, c -> new Cursor(c.createdAt(), c.id().toString()));
+        List<CallView> calls = fetch(query.sql("c.created_at DESC, c.id DESC", page.fetch()), query.params, this::call);
+        return page.page(calls, c -> new Cursor(c.createdAt(), c.id().toString()).encode());
     }
 
-    public Page<DtmfView> dtmf(CallFilter filter, Cursor after, int limit) {
+    public Page<DtmfView> dtmf(CallFilter filter, PageRequest<Cursor> page) {
         Query query = dtmfQuery(filter);
-        if (after != null) {
-            query.and("(e.at, e.id) < (?, ?)", after.at(), sequence(after));
+        if (page.after() != null) {
+            query.and("(e.at, e.id) < (?, ?)", page.after().at(), page.after().sequence());
         }
-        List<DtmfView> inputs = fetch(query.sql("e.at DESC, e.id DESC", limit + 1), query.params, CallHistory::dtmf);
-        return page(inputs, limit, d -> new Cursor(d.at(), String.valueOf(d.seq())));
+        List<DtmfView> inputs = fetch(query.sql("e.at DESC, e.id DESC", page.fetch()), query.params, CallHistory::dtmf);
+        return page.page(inputs, d -> new Cursor(d.at(), String.valueOf(d.seq())).encode());
+    }
+
+    /** One call with its whole audit trail, oldest event first. */
+    @Transactional
+    public CallView callWithEvents(UUID id) {
+        Call call = find(id);
+        List<CallEvent> events = CallEvent.list("callId", Sort.ascending("id"), id);
+        return CallView.of(call, events.stream().map(EventView::of).toList());
+    }
+
+    /** A page of one call's events, oldest first, after the event whose seq the request names (0: from the start). */
+    @Transactional
+    public Page<EventView> events(UUID id, PageRequest<Long> page) {
+        find(id);
+        List<CallEvent> events = CallEvent.find("callId = ?1 and id > ?2", Sort.ascending("id"), id, page.after())
+                .page(0, page.fetch()).list();
+        return page.page(events.stream().map(EventView::of).toList(), e -> String.valueOf(e.seq()));
     }
 
     /** Every call the filter matches, newest first, written to the response as the database hands them over. */
-    public StreamingOutput exportCalls(CallFilter filter, ExportFormat format, String who) {
+    public Export exportCalls(CallFilter filter, ExportFormat format, String who) {
         Query query = callQuery(filter);
-        return stream(query.sql("c.created_at DESC, c.id DESC", 0), query.params, this::call, CALL_COLUMNS, format,
-                "calls for " + who);
+        return new Export(stream(query.sql("c.created_at DESC, c.id DESC", 0), query.params, this::call, CALL_COLUMNS,
+                format, "calls for " + who), format, "calls");
     }
 
-    public StreamingOutput exportDtmf(CallFilter filter, ExportFormat format, String who) {
+    public Export exportDtmf(CallFilter filter, ExportFormat format, String who) {
         Query query = dtmfQuery(filter);
-        return stream(query.sql("e.at DESC, e.id DESC", 0), query.params, CallHistory::dtmf, DTMF_COLUMNS, format,
-                "DTMF history for " + who);
+        return new Export(stream(query.sql("e.at DESC, e.id DESC", 0), query.params, CallHistory::dtmf, DTMF_COLUMNS,
+                format, "DTMF history for " + who), format, "dtmf");
+    }
+
+    private static Call find(UUID id) {
+        Call call = Call.findById(id);
+        if (call == null) {
+            throw ProblemException.notFound("No call " + id);
+        }
+        return call;
     }
 
     private static Query callQuery(CallFilter filter) {
@@ -173,14 +202,6 @@ public class CallHistory {
         } catch (SQLException e) {
             throw new IllegalStateException("audit query failed: " + e.getMessage(), e);
         }
-    }
-
-    private static <V> Page<V> page(List<V> rows, int limit, Function<V, Cursor> position) {
-        if (rows.size() <= limit) {
-            return new Page<>(rows, null);
-        }
-        List<V> items = rows.subList(0, limit);
-        return new Page<>(List.copyOf(items), position.apply(items.get(limit - 1)).encode());
     }
 
     /**
@@ -246,14 +267,6 @@ public class CallHistory {
     private static Instant instant(ResultSet rows, int column) throws SQLException {
         OffsetDateTime at = rows.getObject(column, OffsetDateTime.class);
         return at == null ? null : at.toInstant();
-    }
-
-    private static long sequence(Cursor cursor) {
-        try {
-            return Long.parseLong(cursor.id());
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("'cursor' is not a cursor returned by this API");
-        }
     }
 
     private static void bind(Connection connection, PreparedStatement statement, List<Object> params)

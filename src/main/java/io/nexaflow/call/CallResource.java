@@ -1,10 +1,9 @@
 package io.nexaflow.call;
 
-import io.nexaflow.api.Clock;
-import io.nexaflow.api.Cursor;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
+import io.nexaflow.api.PageRequest;
 import io.nexaflow.audit.ExportFormat;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.EventView;
@@ -12,10 +11,8 @@ import io.nexaflow.call.CallDtos.OriginateRequest;
 import io.nexaflow.number.PhoneNumbers;
 import io.nexaflow.problem.ProblemException;
 import io.nexaflow.security.Roles;
-import io.quarkus.panache.common.Sort;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -29,7 +26,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -42,16 +38,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.UUID;
 
 import static io.nexaflow.problem.ProblemException.requireBody;
 
 @Path("/v1/calls")
 @Tag(name = "Calls")
-@SecurityRequirement(name = Roles.SCHEME)
+@SecurityRequirement(name = OpenApiDocument.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", ref = OpenApiDocument.UNAUTHORIZED)
@@ -73,6 +66,9 @@ public class CallResource {
             id,callId,kind,status,flowId,flowVersion,from,to,currentNode,attempts,bridgedTo,error,createdAt,updatedAt,endedAt,anonymisedAt
             0b5c4a1e-7f2d-4c69-b1c5-3a9e8d2f6a10,nf-7d1e52c0,FLOW,COMPLETED,6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11,3,+911203135800,+919650612345,bye,"{""menu"":1}",+917217812345,,2026-11-27T10:15:02.123456Z,2026-11-27T10:15:41.004211Z,2026-11-27T10:15:41.004211Z,
             """;
+
+    /** The page size of a call's events when none is asked for (the `limit` parameter documents it). */
+    private static final int EVENTS_PER_PAGE = 100;
 
     private final OriginateService originate;
     private final CallHistory history;
@@ -96,7 +92,7 @@ public class CallResource {
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Page<CallView> list(@BeanParam CallFilter.Params filter, @BeanParam PageParams page) {
         CallFilter parsed = filter.parse(numbers);
-        return history.calls(parsed, page.position(), page.size());
+        return history.calls(parsed, page.request());
     }
 
     @GET
@@ -118,16 +114,7 @@ public class CallResource {
     public Response export(@BeanParam CallFilter.Params filter, @Context HttpHeaders headers) {
         CallFilter parsed = filter.parse(numbers);
         ExportFormat format = ExportFormat.accepting(headers.getAcceptableMediaTypes());
-        return download(history.exportCalls(parsed, format, identity.getPrincipal().getName()), format, "calls");
-    }
-
-    /** An export as a file download, named after what it holds and when it was taken. */
-    static Response download(StreamingOutput body, ExportFormat format, String what) {
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Clock.now());
-        return Response.ok(body, format.contentType())
-                .header("Content-Disposition", "attachment; filename=\"nexaflow-" + what + "-" + stamp + "."
-                        + format.extension() + "\"")
-                .build();
+        return history.exportCalls(parsed, format, identity.getPrincipal().getName()).download();
     }
 
     @POST
@@ -171,21 +158,17 @@ public class CallResource {
 
     @GET
     @Path("{id}")
-    @Transactional
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(summary = "Get a call", description = "With its audit trail: every status change, the originate "
             + "request and response, every key pressed, every verb sent.")
     @APIResponse(responseCode = "200", description = "The call and its events")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public CallView get(@PathParam("id") UUID id) {
-        Call call = find(id);
-        List<CallEvent> events = CallEvent.list("callId", Sort.ascending("id"), id);
-        return CallView.of(call, events.stream().map(EventView::of).toList());
+        return history.callWithEvents(id);
     }
 
     @GET
     @Path("{id}/events")
-    @Transactional
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(summary = "A call's events", description = "Oldest first, in pages: pass `next` back as `after`.")
     @APIResponse(responseCode = "200", description = "A page of events")
@@ -195,23 +178,7 @@ public class CallResource {
                                   @QueryParam("after") @Parameter(description = "`next` of the previous page") Long after,
                                   @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 100)")
                                   Integer limit) {
-        find(id);
-        int size = limit == null ? 100 : Cursor.limit(limit);
-        List<CallEvent> events = CallEvent.find("callId = ?1 and id > ?2", Sort.ascending("id"), id,
-                after == null ? 0L : after).page(0, size + 1).list();
-        String next = null;
-        if (events.size() > size) {
-            events = events.subList(0, size);
-            next = String.valueOf(events.get(size - 1).id);
-        }
-        return new Page<>(events.stream().map(EventView::of).toList(), next);
-    }
-
-    private static Call find(UUID id) {
-        Call call = Call.findById(id);
-        if (call == null) {
-            throw ProblemException.notFound("No call " + id);
-        }
-        return call;
+        int size = PageRequest.limit(limit, EVENTS_PER_PAGE);
+        return history.events(id, new PageRequest<>(after == null ? 0L : after, size));
     }
 }

@@ -29,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Every key pressed on every call: the gather callbacks of the audit trail, across calls. */
 @Path("/v1/dtmf")
 @Tag(name = "Calls")
-@SecurityRequirement(name = Roles.SCHEME)
+@SecurityRequirement(name = OpenApiDocument.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", ref = OpenApiDocument.UNAUTHORIZED)
 @APIResponse(responseCode = "403", ref = OpenApiDocument.FORBIDDEN)
@@ -61,7 +61,7 @@ public class DtmfResource {
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Page<DtmfView> list(@BeanParam CallFilter.Params filter, @BeanParam PageParams page) {
         CallFilter parsed = filter.parse(numbers);
-        return history.dtmf(parsed, page.position(), page.size());
+        return history.dtmf(parsed, page.request());
     }
 
     @GET
@@ -83,7 +83,6 @@ public class DtmfResource {
     public Response export(@BeanParam CallFilter.Params filter, @Context HttpHeaders headers) {
         CallFilter parsed = filter.parse(numbers);
         ExportFormat format = ExportFormat.accepting(headers.getAcceptableMediaTypes());
-        return CallResource.download(history.exportDtmf(parsed, format, identity.getPrincipal().getName()), format,
-                "dtmf");
+        return history.exportDtmf(parsed, format, identity.getPrincipal().getName()).download();
     }
 }

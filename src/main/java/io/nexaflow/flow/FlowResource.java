@@ -45,7 +45,7 @@ import static io.nexaflow.problem.ProblemException.requireBody;
 
 @Path("/v1/flows")
 @Tag(name = "Flows")
-@SecurityRequirement(name = Roles.SCHEME)
+@SecurityRequirement(name = OpenApiDocument.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", ref = OpenApiDocument.UNAUTHORIZED)
@@ -73,7 +73,7 @@ public class FlowResource {
     @APIResponse(responseCode = "200", description = "A page of flows (without definitions)")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Page<FlowView> list(@BeanParam PageParams page) {
-        return flows.list(page.position(), page.size());
+        return flows.list(page.request());
     }
 
     @POST

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nexaflow.api.Clock;
 import io.nexaflow.api.Cursor;
 import io.nexaflow.api.Page;
+import io.nexaflow.api.PageRequest;
 import io.nexaflow.flow.FlowDtos.FlowRequest;
 import io.nexaflow.flow.FlowDtos.FlowView;
 import io.nexaflow.flow.FlowDtos.RevisionView;
@@ -105,18 +106,14 @@ public class FlowService {
     }
 
     @Transactional
-    public Page<FlowView> list(Cursor after, int limit) {
+    public Page<FlowView> list(PageRequest<Cursor> page) {
+        Cursor after = page.after();
         List<Flow> flows = after == null
-                ? Flow.find("deletedAt is null", Sort.descending("createdAt", "id")).page(0, limit + 1).list()
+                ? Flow.find("deletedAt is null", Sort.descending("createdAt", "id")).page(0, page.fetch()).list()
                 : Flow.find("deletedAt is null and (createdAt < ?1 or (createdAt = ?1 and id < ?2))",
-                        Sort.descending("createdAt", "id"), after.at(), after.uuid()).page(0, limit + 1).list();
-        String next = null;
-        if (flows.size() > limit) {
-            flows = flows.subList(0, limit);
-            Flow last = flows.get(limit - 1);
-            next = new Cursor(last.createdAt, last.id.toString()).encode();
-        }
-        return new Page<>(flows.stream().map(f -> view(f, null, null)).toList(), next);
+                        Sort.descending("createdAt", "id"), after.at(), after.uuid()).page(0, page.fetch()).list();
+        return page.page(flows.stream().map(f -> view(f, null, null)).toList(),
+                f -> new Cursor(f.createdAt(), f.id().toString()).encode());
     }
 
     @Transactional

@@ -2,6 +2,7 @@ package io.nexaflow.sandbox;
 
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
+import io.nexaflow.api.PageRequest;
 import io.nexaflow.problem.Problem;
 import io.nexaflow.problem.Problem.FieldError;
 import io.nexaflow.problem.ProblemException;
@@ -59,11 +60,7 @@ public class SandboxControlResource {
     public Page<CallSummary> list(@QueryParam("to") @Parameter(description = "Only calls to this number") String to,
                                   @QueryParam("limit") @Parameter(description = "At most this many, 1–500 (default 50)")
                                   Integer limit) {
-        int size = limit == null ? 50 : limit;
-        if (size < 1 || size > 500) {
-            throw ProblemException.badRequest("limit must be between 1 and 500, was " + size);
-        }
-        return new Page<>(calls.recent(to, size), null);
+        return new Page<>(calls.recent(to, PageRequest.limit(limit, PageRequest.DEFAULT_LIMIT)), null);
     }
 
     @GET

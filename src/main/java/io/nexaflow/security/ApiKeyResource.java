@@ -37,7 +37,7 @@ import static io.nexaflow.problem.ProblemException.requireBody;
 
 @Path("/v1/keys")
 @Tag(name = "API keys")
-@SecurityRequirement(name = Roles.SCHEME)
+@SecurityRequirement(name = OpenApiDocument.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)

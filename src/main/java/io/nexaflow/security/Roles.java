@@ -9,9 +9,6 @@ public final class Roles {
     /** Reads calls, events and DTMF history. */
     public static final String AUDITOR = "auditor";
 
-    /** The OpenAPI security scheme name; Swagger UI's Authorize button fills it. */
-    public static final String SCHEME = "apiKey";
-
     private Roles() {
     }
 

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.nexaflow.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,15 +25,19 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTest
 class CallListTest {
 
-    private static final AtomicInteger WINDOWS = new AtomicInteger();
-
     @Inject
     CallRows rows;
 
-    /** An hour of history of its own for each test, days before anything other tests make. */
-    private static Instant window() {
-        return Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(3))
-                .minus(Duration.ofHours(WINDOWS.incrementAndGet()));
+    /**
+     * An hour of history of its own for each test: the hour before the oldest call of the last 300 days (younger
+     * than any retention sweep reaches), so neither other tests nor earlier runs on this database have calls in it.
+     */
+    private Instant window() {
+        Instant oldest = (Instant) rows.query("SELECT min(created_at) AS oldest FROM call "
+                + "WHERE created_at > now() - interval '300 days'").get(0).get("oldest");
+        Instant threeDaysAgo = Instant.now().minus(Duration.ofDays(3));
+        Instant before = oldest == null || oldest.isAfter(threeDaysAgo) ? threeDaysAgo : oldest;
+        return before.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
     }
 
     @Test
@@ -201,6 +204,40 @@ class CallListTest {
                 [{"seq": %d, "type": "DTMF", "node": "menu", "attempt": 1, "dtmf": "1#", "route": "thanks",
                   "payload": {"reason": "MATCH"}, "at": "%s"}]""".formatted(seq, at.plusSeconds(5))));
         as("operator").get("/v1/calls").then().statusCode(403);
+    }
+
+    @Test
+    void aCallsEventsComeOldestFirstInPagesAfterTheLastSeqSeen() {
+        SeededFlow flow = rows.flow(1);
+        Instant at = window();
+        UUID id = rows.call(flow, 1, rows.number(), rows.number(), Call.Status.COMPLETED, at);
+        long first = rows.event(id, "DTMF", "menu", 1, "1", "menu", "{\"reason\": \"INVALID\"}", at.plusSeconds(5));
+        long second = rows.event(id, "DTMF", "menu", 2, "2", "menu", "{\"reason\": \"INVALID\"}", at.plusSeconds(9));
+        long third = rows.event(id, "DTMF", "menu", 3, "3", "bye", "{\"reason\": \"MATCH\"}", at.plusSeconds(14));
+
+        JsonNode page1 = events(id, Map.of("limit", 2));
+        JsonNode page2 = events(id, Map.of("limit", 2, "after", page1.get("next").asText()));
+
+        assertThat(page1).isEqualTo(Flows.parse("""
+                {"items": [{"seq": %d, "type": "DTMF", "node": "menu", "attempt": 1, "dtmf": "1", "route": "menu",
+                            "payload": {"reason": "INVALID"}, "at": "%s"},
+                           {"seq": %d, "type": "DTMF", "node": "menu", "attempt": 2, "dtmf": "2", "route": "menu",
+                            "payload": {"reason": "INVALID"}, "at": "%s"}],
+                 "next": "%d"}""".formatted(first, at.plusSeconds(5), second, at.plusSeconds(9), second)));
+        assertThat(page2).isEqualTo(Flows.parse("""
+                {"items": [{"seq": %d, "type": "DTMF", "node": "menu", "attempt": 3, "dtmf": "3", "route": "bye",
+                            "payload": {"reason": "MATCH"}, "at": "%s"}],
+                 "next": null}""".formatted(third, at.plusSeconds(14))));
+        assertThat(events(id, Map.of()).get("items")).hasSize(3);
+        as("auditor").queryParam("limit", 501).get("/v1/calls/" + id + "/events").then().statusCode(400)
+                .body("detail", org.hamcrest.Matchers.equalTo("'limit' must be between 1 and 500, was 501"));
+        as("auditor").get("/v1/calls/" + UUID.randomUUID() + "/events").then().statusCode(404);
+    }
+
+    private JsonNode events(UUID call, Map<String, ?> params) {
+        RequestSpecification request = as("auditor");
+        params.forEach(request::queryParam);
+        return request.get("/v1/calls/" + call + "/events").then().statusCode(200).extract().as(JsonNode.class);
     }
 
     private JsonNode list(Map<String, ?> params) {
