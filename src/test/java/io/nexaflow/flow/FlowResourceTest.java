@@ -86,7 +86,8 @@ class FlowResourceTest {
         same.put("publish", true);
 
         admin().body(same.toString()).put("/v1/flows/" + id).then().statusCode(200)
-                .body("latestVersion", equalTo(1)).body("activeVersion", equalTo(1)).body("newRevision", equalTo(false));
+                .body("latestVersion", equalTo(1)).body("activeVersion", equalTo(1))
+                .body("newRevision", equalTo(false));
         // The response says so; reads of the flow do not carry it.
         as("auditor").get("/v1/flows/" + id).then().statusCode(200).body("$", not(hasKey("newRevision")));
     }
