@@ -38,7 +38,10 @@ public final class FlowDtos {
             @Schema(ref = "FlowDefinition", description = "Definition of the latest revision (single-flow reads only)")
             JsonNode definition,
             @Schema(description = "Warnings about the stored definition (create and update only)")
-            List<FieldError> warnings) {
+            List<FieldError> warnings,
+            @Schema(description = "Update only: whether it stored a new revision; false when the definition equals "
+                    + "the latest revision's (name, description and `publish` still apply)", nullable = true)
+            Boolean newRevision) {
     }
 
     @Schema(name = "FlowRevision")

@@ -106,11 +106,13 @@ public class FlowResource {
     @PUT
     @Path("{id}")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Update a flow", description = "Stores a new revision (unless the definition is unchanged); "
-            + "published when `publish` is true. Running calls keep the revision they started on.")
+    @Operation(summary = "Update a flow", description = "Takes the whole flow again (`name` included) and stores "
+            + "its definition as a new revision, published when `publish` is true; an unchanged definition stores "
+            + "none (`newRevision` false). Running calls keep the revision they started on.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowRequest.class),
             examples = @ExampleObject(name = "vendor demo IVR", value = Examples.SEED_IVR_REQUEST)))
-    @APIResponse(responseCode = "200", description = "The flow, with the new revision as latest")
+    @APIResponse(responseCode = "200", description = "The flow, with the new revision as latest; `newRevision` "
+            + "says whether one was stored")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = OpenApiDocument.CONFLICT)

@@ -83,7 +83,8 @@ public class FlowService {
         FlowRevision latest = revisionEntity(flow, flow.latestVersion);
         FlowRevision current = latest;
         // An unchanged definition is not a new revision: equal flows compare equal by their canonical hash.
-        if (!latest.definitionSha256.equals(checked.sha256)) {
+        boolean changed = !latest.definitionSha256.equals(checked.sha256);
+        if (changed) {
             flow.latestVersion += 1;
             current = newRevision(flow, checked, request.comment(), who, now);
         }
@@ -96,7 +97,7 @@ public class FlowService {
         flushOrConflict(checked.name);
         LOG.infof("flow %s updated by %s (latest revision %d, active %s)", flow.id, who, flow.latestVersion,
                 flow.activeVersion);
-        return view(flow, current.definition, checked.result.warnings());
+        return view(flow, current.definition, checked.result.warnings(), changed);
     }
 
     @Transactional
@@ -256,8 +257,12 @@ public class FlowService {
     }
 
     static FlowView view(Flow flow, JsonNode definition, List<FieldError> warnings) {
+        return view(flow, definition, warnings, null);
+    }
+
+    private static FlowView view(Flow flow, JsonNode definition, List<FieldError> warnings, Boolean newRevision) {
         return new FlowView(flow.id, flow.name, flow.description, flow.activeVersion, flow.latestVersion,
-                flow.createdAt, flow.updatedAt, definition, warnings);
+                flow.createdAt, flow.updatedAt, definition, warnings, newRevision);
     }
 
     private static RevisionView revisionView(Flow flow, FlowRevision r, boolean withDefinition) {

@@ -53,9 +53,11 @@ class VendorChecklistTest {
         assertThat(run.kinds()).containsSubsequence("webhook", "dial", "dialed", "play", "hangup", "ended");
         assertThat(run.plays()).endsWith("https://nexafone.com/audio-prompts/nice_talking_give_your_feedback.wav");
         JsonNode webhook = run.webhooks().get(0);
-        // Exactly the vendor's webhook contract went out, and exactly the vendor's answer came back.
+        // The vendor's webhook contract went out, for the callee's leg; exactly the vendor's answer came back.
+        String calleeChannel = run.answeredChannel("to");
+        assertThat(calleeChannel).isNotBlank().isNotEqualTo(run.answeredChannel("from"));
         assertThat(webhook.get("request")).isEqualTo(Flows.parse("{\"callId\":\"" + run.callId + "\",\"dtmf\":\"2\","
-                + "\"to\":{\"channelId\":\"" + webhook.at("/request/to/channelId").asText() + "\"}}"));
+                + "\"to\":{\"channelId\":\"" + calleeChannel + "\"}}"));
         assertThat(webhook.get("response")).isEqualTo(Golden.read("handle-dtmf-2.json"));
         JsonNode call = run.assertNexaflowAgrees("2");
         assertThat(call.get("bridgedTo").asText()).isEqualTo("072178xxxxx");
@@ -153,6 +155,17 @@ class VendorChecklistTest {
                 }
             });
             return plays;
+        }
+
+        /** The channel id the platform gave a leg ("from" or "to") when it answered. */
+        String answeredChannel(String leg) {
+            for (JsonNode step : transcript.get("steps")) {
+                if (step.get("kind").asText().equals("leg") && step.path("leg").asText().equals(leg)
+                        && step.path("outcome").asText().equals("answered")) {
+                    return step.get("channelId").asText();
+                }
+            }
+            throw new AssertionError("the " + leg + " leg never answered: " + transcript);
         }
 
         List<JsonNode> webhooks() {

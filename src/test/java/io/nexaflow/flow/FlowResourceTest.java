@@ -18,6 +18,8 @@ import static io.nexaflow.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 @QuarkusTest
@@ -55,7 +57,7 @@ class FlowResourceTest {
         update.put("comment", "add option 3");
 
         admin().body(update.toString()).put("/v1/flows/" + id).then().statusCode(200)
-                .body("latestVersion", equalTo(2)).body("activeVersion", equalTo(1))
+                .body("latestVersion", equalTo(2)).body("activeVersion", equalTo(1)).body("newRevision", equalTo(true))
                 .body("definition.nodes.menu.routes.3", equalTo("bye"));
 
         List<Map<String, Object>> revisions = as("auditor").get("/v1/flows/" + id + "/versions")
@@ -84,7 +86,10 @@ class FlowResourceTest {
         same.put("publish", true);
 
         admin().body(same.toString()).put("/v1/flows/" + id).then().statusCode(200)
-                .body("latestVersion", equalTo(1)).body("activeVersion", equalTo(1));
+                .body("latestVersion", equalTo(1)).body("activeVersion", equalTo(1))
+                .body("newRevision", equalTo(false));
+        // The response says so; reads of the flow do not carry it.
+        as("auditor").get("/v1/flows/" + id).then().statusCode(200).body("$", not(hasKey("newRevision")));
     }
 
     @Test
