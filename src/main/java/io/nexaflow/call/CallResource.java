@@ -2,6 +2,7 @@ package io.nexaflow.call;
 
 import io.nexaflow.api.Clock;
 import io.nexaflow.api.Cursor;
+import io.nexaflow.api.Examples;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
@@ -141,7 +142,8 @@ public class CallResource {
                     @ExampleObject(name = "ClickToCall", value = CLICK_TO_CALL),
                     @ExampleObject(name = "raw verb", value = RAW_CALL)}))
     @APIResponse(responseCode = "202", description = "Nexafone accepted the call; `Location` names it",
-            content = @Content(schema = @Schema(implementation = CallView.class)))
+            content = @Content(schema = @Schema(implementation = CallView.class),
+                    examples = @ExampleObject(name = "a flow call, ringing", value = Examples.CALL_PLACED)))
     @APIResponse(responseCode = "200", description = "An earlier request with this Idempotency-Key placed this call",
             content = @Content(schema = @Schema(implementation = CallView.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
@@ -175,7 +177,9 @@ public class CallResource {
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(operationId = "getCall", summary = "Get a call", description = "With its audit trail: every status change, the originate "
             + "request and response, every key pressed, every verb sent.")
-    @APIResponse(responseCode = "200", description = "The call and its events")
+    @APIResponse(responseCode = "200", description = "The call and its events",
+            content = @Content(schema = @Schema(implementation = CallView.class),
+                    examples = @ExampleObject(name = "a flow call where 1 was pressed", value = Examples.CALL_WITH_EVENTS)))
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public CallView get(@PathParam("id") UUID id) {
         Call call = find(id);

@@ -83,7 +83,8 @@ public class FlowResource {
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowRequest.class),
             examples = @ExampleObject(name = "vendor demo IVR", value = Examples.SEED_IVR_REQUEST)))
     @APIResponse(responseCode = "201", description = "Created; `Location` names the flow",
-            content = @Content(schema = @Schema(implementation = FlowView.class)))
+            content = @Content(schema = @Schema(implementation = FlowView.class),
+                    examples = @ExampleObject(name = "the demo IVR, published", value = Examples.FLOW_CREATED)))
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "409", ref = OpenApiDocument.CONFLICT)
     @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)
