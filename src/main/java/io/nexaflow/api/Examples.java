@@ -89,7 +89,8 @@ public final class Examples {
               "updatedAt": "2026-11-27T10:15:41.004Z",
               "endedAt": "2026-11-27T10:15:41.004Z",
               "events": [
-                { "seq": 1, "type": "STATUS", "payload": { "from": null, "to": "QUEUED" }, "at": "2026-11-27T10:15:02.123Z" },
+                { "seq": 1, "type": "STATUS", "payload": { "from": null, "to": "QUEUED" },
+                  "at": "2026-11-27T10:15:02.123Z" },
                 { "seq": 5, "type": "STATUS", "payload": { "from": "ORIGINATING", "to": "IN_PROGRESS" },
                   "at": "2026-11-27T10:15:02.480Z" },
                 { "seq": 6, "type": "DTMF", "node": "menu", "attempt": 1, "dtmf": "1", "route": "thanks",

@@ -28,7 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                         + "Management endpoints (/v1) need an API key: press **Authorize** and paste it. "
                         + "Roles: `admin` (flows, keys, everything), `operator` (originate, dry runs), `auditor` (read calls). "
                         + "Errors are RFC 9457 problem documents."),
-        servers = @Server(url = "/", description = "The host that serves this document (a deployment's NEXAFLOW_PUBLIC_URL)"),
+        servers = @Server(url = "/",
+                description = "The host that serves this document (a deployment's NEXAFLOW_PUBLIC_URL)"),
         tags = {
                 @Tag(name = "Flows", description = "Call flows, their revisions, and publishing"),
                 @Tag(name = "Calls", description = "Originate calls through Nexafone; call and DTMF history, exports"),
@@ -41,8 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                                 type = SecuritySchemeType.HTTP, scheme = "bearer", description = "A nexaflow API key"),
                         @SecurityScheme(securitySchemeName = OpenApiDocument.STATE_TOKEN,
                                 type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.QUERY, apiKeyName = "s",
-                                description = "The signed state token nexaflow put in the callback URL it gave Nexafone; "
-                                        + "Nexafone sends it back unchanged")},
+                                description = "The signed state token nexaflow put in the callback URL it gave "
+                                        + "Nexafone; Nexafone sends it back unchanged")},
                 responses = {
                         @APIResponse(name = OpenApiDocument.BAD_REQUEST, responseCode = "400",
                                 description = "Malformed body or parameter",

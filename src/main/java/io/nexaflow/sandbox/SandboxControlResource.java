@@ -57,7 +57,8 @@ public class SandboxControlResource {
 
     @GET
     @Path("calls")
-    @Operation(operationId = "listSandboxCalls", summary = "List recent sandbox calls", description = "Newest first; finished calls are evicted, oldest "
+    @Operation(operationId = "listSandboxCalls", summary = "List recent sandbox calls",
+            description = "Newest first; finished calls are evicted, oldest "
             + "first, beyond `nexaflow.sandbox.max-calls`.")
     @APIResponse(responseCode = "200", description = "Calls (without transcripts); `next` is always null")
     public Page<CallSummary> list(@QueryParam("to") @Parameter(description = "Only calls to this number") String to,
@@ -72,7 +73,8 @@ public class SandboxControlResource {
 
     @GET
     @Path("calls/{callId}")
-    @Operation(operationId = "getSandboxCall", summary = "Read a call's transcript", description = "Every step with its time: the legs ringing and "
+    @Operation(operationId = "getSandboxCall", summary = "Read a call's transcript",
+            description = "Every step with its time: the legs ringing and "
             + "answering, each verb as received, the audio played, keys pressed, each webhook request and its answer, "
             + "and how the call ended.")
     @APIResponse(responseCode = "200", description = "The call and its transcript")
@@ -83,7 +85,8 @@ public class SandboxControlResource {
 
     @POST
     @Path("calls/{callId}/dtmf")
-    @Operation(operationId = "pressSandboxKeys", summary = "Press keys", description = "Presses the keys, in order, at the gather the call waits at "
+    @Operation(operationId = "pressSandboxKeys", summary = "Press keys",
+            description = "Presses the keys, in order, at the gather the call waits at "
             + "(state `gathering`). The gather completes at its maxDigits or terminator, else after its digitTimeout; "
             + "keys after completion are ignored.")
     @APIResponse(responseCode = "200", description = "The call after the keys were pressed")
@@ -102,7 +105,8 @@ public class SandboxControlResource {
 
     @POST
     @Path("calls/{callId}/script")
-    @Operation(operationId = "scriptSandboxCall", summary = "Script a running call", description = "Replaces what the caller presses at the coming gathers, "
+    @Operation(operationId = "scriptSandboxCall", summary = "Script a running call",
+            description = "Replaces what the caller presses at the coming gathers, "
             + "one entry per gather; \"\" lets that gather time out. When the call already waits at a gather with nothing "
             + "pressed, the first entry is for that gather.")
     @APIResponse(responseCode = "200", description = "The call with its new script")
@@ -116,7 +120,8 @@ public class SandboxControlResource {
 
     @POST
     @Path("scripts")
-    @Operation(operationId = "scriptSandboxNumber", summary = "Script the next call to a number", description = "The next call originated to `to` presses "
+    @Operation(operationId = "scriptSandboxNumber", summary = "Script the next call to a number",
+            description = "The next call originated to `to` presses "
             + "these keys at its gathers (several scripts for one number serve its next calls in order). Calls without a "
             + "script use `nexaflow.sandbox.default-script`.")
     @APIResponse(responseCode = "201", description = "Queued",
@@ -141,7 +146,8 @@ public class SandboxControlResource {
     @DELETE
     @Path("scripts")
     @Consumes(MediaType.WILDCARD)
-    @Operation(operationId = "clearSandboxScripts", summary = "Forget every waiting script", description = "Calls already running keep theirs.")
+    @Operation(operationId = "clearSandboxScripts", summary = "Forget every waiting script",
+            description = "Calls already running keep theirs.")
     @APIResponse(responseCode = "204", description = "Cleared")
     public void clearScripts() {
         subscribers.clearScripts();
@@ -149,7 +155,8 @@ public class SandboxControlResource {
 
     @POST
     @Path("numbers")
-    @Operation(operationId = "setSandboxNumberOutcome", summary = "Set how a number answers", description = "`answer`, `busy` (the call or dial ends with "
+    @Operation(operationId = "setSandboxNumberOutcome", summary = "Set how a number answers",
+            description = "`answer`, `busy` (the call or dial ends with "
             + "that outcome after ringing) or `no-answer` (it rings until the leg's timeout). Applies to the from and to "
             + "legs and to dial targets; overrides `nexaflow.sandbox.outcomes`.")
     @APIResponse(responseCode = "200", description = "The number (normalised) and its outcome")
@@ -179,7 +186,8 @@ public class SandboxControlResource {
     @POST
     @Path("tokens/expire")
     @Consumes(MediaType.WILDCARD)
-    @Operation(operationId = "expireSandboxTokens", summary = "Expire every access token", description = "The next originate with an old token gets 401, as "
+    @Operation(operationId = "expireSandboxTokens", summary = "Expire every access token",
+            description = "The next originate with an old token gets 401, as "
             + "when a token expires on the platform: for testing a client's refresh-and-retry.")
     @APIResponse(responseCode = "200", description = "How many live tokens were ended")
     public ExpiredTokens expireTokens() {

@@ -37,9 +37,11 @@ public class SandboxOpenApiFilter implements OASFilter {
         List<String> sandboxPaths = paths.keySet().stream().filter(SandboxGate::isSandboxPath).toList();
         Set<String> sandboxSchemas = schemasUsedBy(openAPI, sandboxPaths.stream().map(paths::get));
         sandboxPaths.forEach(openAPI.getPaths()::removePathItem);
-        Stream<PathItem> remaining = openAPI.getPaths().getPathItems().values().stream();
-        Set<String> stillUsed = schemasUsedBy(openAPI, Stream.concat(remaining, Stream.of(componentsAsPathItem(openAPI))));
-        sandboxSchemas.stream().filter(name -> !stillUsed.contains(name)).forEach(openAPI.getComponents()::removeSchema);
+        Stream<PathItem> remaining = Stream.concat(openAPI.getPaths().getPathItems().values().stream(),
+                Stream.of(componentsAsPathItem(openAPI)));
+        Set<String> stillUsed = schemasUsedBy(openAPI, remaining);
+        sandboxSchemas.stream().filter(name -> !stillUsed.contains(name))
+                .forEach(openAPI.getComponents()::removeSchema);
         if (openAPI.getTags() != null) {
             List.copyOf(openAPI.getTags()).stream().filter(tag -> "Sandbox".equals(tag.getName())).forEach(openAPI::removeTag);
         }

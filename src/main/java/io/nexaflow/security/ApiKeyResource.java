@@ -70,7 +70,8 @@ public class ApiKeyResource {
 
     @POST
     @Transactional
-    @Operation(operationId = "createApiKey", summary = "Create an API key", description = "The answer holds the key; it is shown only this once.")
+    @Operation(operationId = "createApiKey", summary = "Create an API key",
+            description = "The answer holds the key; it is shown only this once.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = KeyRequest.class),
             examples = @ExampleObject(name = "operator key", value = "{\"name\": \"ops-console\", \"role\": \"operator\"}")))
     @APIResponse(responseCode = "201", description = "Created")
@@ -115,7 +116,8 @@ public class ApiKeyResource {
     @DELETE
     @Path("{id}")
     @Transactional
-    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key", description = "The key stops working at once.")
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key",
+            description = "The key stops working at once.")
     @APIResponse(responseCode = "204", description = "Revoked")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public void revoke(@PathParam("id") UUID id) {

@@ -43,7 +43,8 @@ public class CallbackResource {
     @NoCache
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "handleGatherCallback", summary = "Gather callback", description = "Nexafone posts the digits a caller pressed; nexaflow answers "
+    @Operation(operationId = "handleGatherCallback", summary = "Gather callback",
+            description = "Nexafone posts the digits a caller pressed; nexaflow answers "
             + "the next verbs of the call's flow. Internal failures answer the fallback verb with 200, never a 5xx.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "caller pressed 2",
             value = "{\"callId\": \"c-123\", \"dtmf\": \"2\", \"to\": {\"channelId\": \"ch-1\"}}")))

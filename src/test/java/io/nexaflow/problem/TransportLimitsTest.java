@@ -87,7 +87,8 @@ class TransportLimitsTest {
             HttpResponse<String> response = send(entry.getValue());
 
             assertThat(response.statusCode()).as(entry.getKey()).isEqualTo(status);
-            assertThat(response.headers().firstValue("Content-Type")).as(entry.getKey()).hasValue("application/problem+json");
+            assertThat(response.headers().firstValue("Content-Type")).as(entry.getKey())
+                    .hasValue("application/problem+json");
             JsonNode problem = Flows.parse(response.body());
             assertThat(problem.get("status").asInt()).as(entry.getKey()).isEqualTo(status);
             assertThat(problem.get("instance").asText()).as(entry.getKey()).isEqualTo(path);
@@ -104,7 +105,7 @@ class TransportLimitsTest {
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class)
-                + path);
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        return URI.create("http://127.0.0.1:" + port + path);
     }
 }
