@@ -1,6 +1,6 @@
 package io.nexaflow.api;
 
-/** Example bodies for the OpenAPI document; the flow is the vendor page's demo IVR (ARCHITECTURE §2). */
+/** Example bodies for the OpenAPI document; the flow is the vendor page's demo IVR. */
 public final class Examples {
 
     private Examples() {
@@ -40,6 +40,63 @@ public final class Examples {
               "errors": [
                 { "pointer": "/definition/nodes/menu/maxDigits", "message": "must be between 1 and 32, was 40" },
                 { "pointer": "/definition/nodes/menu/routes/1", "message": "refers to node 'thanks', which does not exist" }
+              ]
+            }""";
+
+    public static final String FLOW_CREATED = """
+            {
+              "id": "6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11",
+              "name": "Demo IVR",
+              "description": "The vendor page's demo menu: 1 thanks, 2 agent",
+              "activeVersion": 1,
+              "latestVersion": 1,
+              "createdAt": "2026-11-27T10:14:02.511Z",
+              "updatedAt": "2026-11-27T10:14:02.511Z",
+              "definition": """ + SEED_IVR_DEFINITION + """
+            ,
+              "warnings": []
+            }""";
+
+    public static final String CALL_PLACED = """
+            {
+              "id": "0b5c4a1e-7f2d-4c69-b1c5-3a9e8d2f6a10",
+              "callId": "nf-7d1e52c0",
+              "kind": "FLOW",
+              "status": "IN_PROGRESS",
+              "flowId": "6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11",
+              "flowVersion": 1,
+              "from": "+911203135800",
+              "to": "+919650612345",
+              "currentNode": "menu",
+              "attempts": {},
+              "createdAt": "2026-11-27T10:15:02.123Z",
+              "updatedAt": "2026-11-27T10:15:02.480Z"
+            }""";
+
+    public static final String CALL_WITH_EVENTS = """
+            {
+              "id": "0b5c4a1e-7f2d-4c69-b1c5-3a9e8d2f6a10",
+              "callId": "nf-7d1e52c0",
+              "kind": "FLOW",
+              "status": "COMPLETED",
+              "flowId": "6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11",
+              "flowVersion": 1,
+              "from": "+911203135800",
+              "to": "+919650612345",
+              "currentNode": "bye",
+              "attempts": { "menu": 1 },
+              "createdAt": "2026-11-27T10:15:02.123Z",
+              "updatedAt": "2026-11-27T10:15:41.004Z",
+              "endedAt": "2026-11-27T10:15:41.004Z",
+              "events": [
+                { "seq": 1, "type": "STATUS", "payload": { "from": null, "to": "QUEUED" },
+                  "at": "2026-11-27T10:15:02.123Z" },
+                { "seq": 5, "type": "STATUS", "payload": { "from": "ORIGINATING", "to": "IN_PROGRESS" },
+                  "at": "2026-11-27T10:15:02.480Z" },
+                { "seq": 6, "type": "DTMF", "node": "menu", "attempt": 1, "dtmf": "1", "route": "thanks",
+                  "at": "2026-11-27T10:15:31.870Z" },
+                { "seq": 9, "type": "STATUS", "node": "bye", "payload": { "from": "IN_PROGRESS", "to": "COMPLETED" },
+                  "at": "2026-11-27T10:15:41.004Z" }
               ]
             }""";
 }

@@ -4,6 +4,7 @@ import io.nexaflow.problem.Problem;
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.Components;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -11,16 +12,23 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.servers.Server;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The front page of the OpenAPI document; Swagger UI's Authorize button takes an API key. */
+/**
+ * The front page of the OpenAPI document; Swagger UI's Authorize button takes an API key. The document served in
+ * prod is committed as src/main/openapi/openapi.yaml (OpenApiContractTest keeps the two equal).
+ */
 @OpenAPIDefinition(
-        info = @Info(title = "nexaflow", version = "1.0",
+        // The version served is the pom's: quarkus.smallrye-openapi.info-version in application.properties.
+        info = @Info(title = "nexaflow", version = "0",
                 description = "IVR call flows for the Nexafone Voice CPaaS: store and version flows, originate calls, "
                         + "answer Nexafone's gather webhooks, and audit every call and DTMF input.\n\n"
                         + "Management endpoints (/v1) need an API key: press **Authorize** and paste it. "
                         + "Roles: `admin` (flows, keys, everything), `operator` (originate, dry runs), `auditor` (read calls). "
                         + "Errors are RFC 9457 problem documents."),
+        servers = @Server(url = "/",
+                description = "The host that serves this document (a deployment's NEXAFLOW_PUBLIC_URL)"),
         tags = {
                 @Tag(name = "Flows", description = "Call flows, their revisions, and publishing"),
                 @Tag(name = "Calls", description = "Originate calls through Nexafone; call and DTMF history, exports"),
@@ -28,8 +36,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                 @Tag(name = "Webhooks", description = "Called by Nexafone, not by people"),
         },
         components = @Components(
-                securitySchemes = @SecurityScheme(securitySchemeName = OpenApiDocument.API_KEY,
-                        type = SecuritySchemeType.HTTP, scheme = "bearer", description = "A nexaflow API key"),
+                securitySchemes = {
+                        @SecurityScheme(securitySchemeName = OpenApiDocument.API_KEY,
+                                type = SecuritySchemeType.HTTP, scheme = "bearer", description = "A nexaflow API key"),
+                        @SecurityScheme(securitySchemeName = OpenApiDocument.STATE_TOKEN,
+                                type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.QUERY, apiKeyName = "s",
+                                description = "The signed state token nexaflow put in the callback URL it gave "
+                                        + "Nexafone; Nexafone sends it back unchanged")},
                 responses = {
                         @APIResponse(name = OpenApiDocument.BAD_REQUEST, responseCode = "400",
                                 description = "Malformed body or parameter",
@@ -58,6 +71,9 @@ public class OpenApiDocument extends Application {
 
     /** The security scheme of the management API, for {@code @SecurityRequirement}; Swagger UI's Authorize fills it. */
     public static final String API_KEY = "apiKey";
+
+    /** The webhook's security scheme: the state token in the callback URL's query. */
+    public static final String STATE_TOKEN = "stateToken";
 
     /** Names of the shared responses, for {@code @APIResponse(ref = ...)}. */
     public static final String BAD_REQUEST = "BadRequest";

@@ -24,8 +24,9 @@ public final class CallDtos {
             @Schema(description = "Revision of the flow to run", minimum = "1") Integer flowVersion,
             @Schema(description = "ClickToCall: the number to bridge the call to", example = "+919817812345")
             String bridgeTo,
-            @Schema(description = "ClickToCall: seconds to wait for the bridged leg", minimum = "1", maximum = "600",
-                    defaultValue = "15") Integer dialTimeout,
+            // No schema default: generated clients send defaults, and dialTimeout without bridgeTo is refused.
+            @Schema(description = "ClickToCall: seconds to wait for the bridged leg; 15 when absent", minimum = "1",
+                    maximum = "600") Integer dialTimeout,
             @Schema(description = "A raw Nexafone verb, sent as given once it passes validation") JsonNode action,
             @Schema(description = "Record the call (recordCall.enable)", defaultValue = "false") Boolean recordCall,
             @Schema(description = "Leg timeout in seconds for outbound dialling", minimum = "1", maximum = "600",

@@ -1,5 +1,6 @@
 package io.nexaflow.call;
 
+import io.nexaflow.api.Examples;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
@@ -85,7 +86,8 @@ public class CallResource {
 
     @GET
     @RolesAllowed(Roles.AUDITOR)
-    @Operation(summary = "Find calls", description = "Newest first, in pages: pass `next` back as `cursor`. A cursor "
+    @Operation(operationId = "listCalls", summary = "Find calls",
+            description = "Newest first, in pages: pass `next` back as `cursor`. A cursor "
             + "is a position, not an offset: calls placed after the first page never shift the pages that follow. "
             + "Filters combine with AND; numbers are matched exactly after normalisation to E.164.")
     @APIResponse(responseCode = "200", description = "A page of calls (without their events)")
@@ -99,7 +101,8 @@ public class CallResource {
     @Path("export")
     @RolesAllowed(Roles.AUDITOR)
     @Produces({ExportFormat.CSV_TYPE, ExportFormat.NDJSON_TYPE})
-    @Operation(summary = "Export calls", description = "Every call the filters match, newest first, as a download: "
+    @Operation(operationId = "exportCalls", summary = "Export calls",
+            description = "Every call the filters match, newest first, as a download: "
             + "CSV (RFC 4180, with a header row; a text a spreadsheet would run as a formula gets a leading ') by "
             + "default, NDJSON (one call per line, the shape of `GET /v1/calls` items) with "
             + "`Accept: application/x-ndjson`. Streamed from the database as it is read, so any range "
@@ -119,7 +122,8 @@ public class CallResource {
 
     @POST
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Originate a call", description = "Places a call through Nexafone: a flow call (`flowId`), a "
+    @Operation(operationId = "originateCall", summary = "Originate a call",
+            description = "Places a call through Nexafone: a flow call (`flowId`), a "
             + "ClickToCall bridge (`bridgeTo`) or a raw verb (`action`). The call is stored before Nexafone hears of "
             + "it. With an `Idempotency-Key`, a retry returns the same call (200) and never places a second one.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = OriginateRequest.class),
@@ -128,7 +132,8 @@ public class CallResource {
                     @ExampleObject(name = "ClickToCall", value = CLICK_TO_CALL),
                     @ExampleObject(name = "raw verb", value = RAW_CALL)}))
     @APIResponse(responseCode = "202", description = "Nexafone accepted the call; `Location` names it",
-            content = @Content(schema = @Schema(implementation = CallView.class)))
+            content = @Content(schema = @Schema(implementation = CallView.class),
+                    examples = @ExampleObject(name = "a flow call, ringing", value = Examples.CALL_PLACED)))
     @APIResponse(responseCode = "200", description = "An earlier request with this Idempotency-Key placed this call",
             content = @Content(schema = @Schema(implementation = CallView.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
@@ -159,9 +164,13 @@ public class CallResource {
     @GET
     @Path("{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "Get a call", description = "With its audit trail: every status change, the originate "
+    @Operation(operationId = "getCall", summary = "Get a call",
+            description = "With its audit trail: every status change, the originate "
             + "request and response, every key pressed, every verb sent.")
-    @APIResponse(responseCode = "200", description = "The call and its events")
+    @APIResponse(responseCode = "200", description = "The call and its events",
+            content = @Content(schema = @Schema(implementation = CallView.class),
+                    examples = @ExampleObject(name = "a flow call where 1 was pressed",
+                            value = Examples.CALL_WITH_EVENTS)))
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public CallView get(@PathParam("id") UUID id) {
         return history.callWithEvents(id);
@@ -170,7 +179,8 @@ public class CallResource {
     @GET
     @Path("{id}/events")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "A call's events", description = "Oldest first, in pages: pass `next` back as `after`.")
+    @Operation(operationId = "listCallEvents", summary = "A call's events",
+            description = "Oldest first, in pages: pass `next` back as `after`.")
     @APIResponse(responseCode = "200", description = "A page of events")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)

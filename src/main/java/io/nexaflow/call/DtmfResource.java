@@ -53,7 +53,8 @@ public class DtmfResource {
 
     @GET
     @RolesAllowed(Roles.AUDITOR)
-    @Operation(summary = "DTMF history", description = "Every gather input across calls, newest first, in pages "
+    @Operation(operationId = "listDtmfInputs", summary = "DTMF history",
+            description = "Every gather input across calls, newest first, in pages "
             + "(pass `next` back as `cursor`): which call, flow and revision, at which gather and attempt, the digits "
             + "as pressed, the node they led to and why. The filters are those of `GET /v1/calls` and apply to the "
             + "input's call; `since`/`until` apply to the time the input arrived.")
@@ -68,7 +69,8 @@ public class DtmfResource {
     @Path("export")
     @RolesAllowed(Roles.AUDITOR)
     @Produces({ExportFormat.CSV_TYPE, ExportFormat.NDJSON_TYPE})
-    @Operation(summary = "Export DTMF history", description = "Every input the filters match, newest first, as a "
+    @Operation(operationId = "exportDtmfInputs", summary = "Export DTMF history",
+            description = "Every input the filters match, newest first, as a "
             + "download: CSV (RFC 4180, with a header row; an empty `digits` is a timeout, written \"\"; a text a "
             + "spreadsheet would run as a formula gets a leading ') by default, "
             + "NDJSON (one input per line, the shape of `GET /v1/dtmf` items) with `Accept: application/x-ndjson`. "

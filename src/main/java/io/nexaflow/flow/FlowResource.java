@@ -69,7 +69,8 @@ public class FlowResource {
 
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "List flows", description = "Newest first, in pages; pass `next` back as `cursor`.")
+    @Operation(operationId = "listFlows", summary = "List flows",
+            description = "Newest first, in pages; pass `next` back as `cursor`.")
     @APIResponse(responseCode = "200", description = "A page of flows (without definitions)")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     public Page<FlowView> list(@BeanParam PageParams page) {
@@ -78,12 +79,14 @@ public class FlowResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Create a flow", description = "Validates the definition and stores it as revision 1 "
+    @Operation(operationId = "createFlow", summary = "Create a flow",
+            description = "Validates the definition and stores it as revision 1 "
             + "(published when `publish` is true).")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowRequest.class),
             examples = @ExampleObject(name = "vendor demo IVR", value = Examples.SEED_IVR_REQUEST)))
     @APIResponse(responseCode = "201", description = "Created; `Location` names the flow",
-            content = @Content(schema = @Schema(implementation = FlowView.class)))
+            content = @Content(schema = @Schema(implementation = FlowView.class),
+                    examples = @ExampleObject(name = "the demo IVR, published", value = Examples.FLOW_CREATED)))
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "409", ref = OpenApiDocument.CONFLICT)
     @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)
@@ -95,7 +98,8 @@ public class FlowResource {
     @GET
     @Path("{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "Get a flow", description = "With the definition of its latest revision, and its active "
+    @Operation(operationId = "getFlow", summary = "Get a flow",
+            description = "With the definition of its latest revision, and its active "
             + "(published) and latest revision numbers.")
     @APIResponse(responseCode = "200", description = "The flow")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
@@ -106,9 +110,10 @@ public class FlowResource {
     @PUT
     @Path("{id}")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Update a flow", description = "Takes the whole flow again (`name` included) and stores "
-            + "its definition as a new revision, published when `publish` is true; an unchanged definition stores "
-            + "none (`newRevision` false). Running calls keep the revision they started on.")
+    @Operation(operationId = "updateFlow", summary = "Update a flow",
+            description = "Takes the whole flow again (`name` included) and stores its definition as a new "
+            + "revision, published when `publish` is true; an unchanged definition stores none (`newRevision` "
+            + "false). Running calls keep the revision they started on.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowRequest.class),
             examples = @ExampleObject(name = "vendor demo IVR", value = Examples.SEED_IVR_REQUEST)))
     @APIResponse(responseCode = "200", description = "The flow, with the new revision as latest; `newRevision` "
@@ -124,7 +129,8 @@ public class FlowResource {
     @DELETE
     @Path("{id}")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Delete a flow", description = "Refused while calls are running on it. "
+    @Operation(operationId = "deleteFlow", summary = "Delete a flow",
+            description = "Refused while calls are running on it. "
             + "Its revisions stay for the audit trail of past calls.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
@@ -136,7 +142,8 @@ public class FlowResource {
     @GET
     @Path("{id}/versions")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "List a flow's revisions", description = "Newest first: who stored each, when, "
+    @Operation(operationId = "listFlowRevisions", summary = "List a flow's revisions",
+            description = "Newest first: who stored each, when, "
             + "with what comment, and which one is published.")
     @APIResponse(responseCode = "200", description = "The revisions")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
@@ -147,7 +154,7 @@ public class FlowResource {
     @GET
     @Path("{id}/versions/{version}")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "Get one revision", description = "With its definition.")
+    @Operation(operationId = "getFlowRevision", summary = "Get one revision", description = "With its definition.")
     @APIResponse(responseCode = "200", description = "The revision")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public RevisionView revision(@PathParam("id") UUID id, @PathParam("version") int version) {
@@ -157,7 +164,8 @@ public class FlowResource {
     @POST
     @Path("{id}/publish")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Publish a revision", description = "New calls run on it. Publishing an older revision "
+    @Operation(operationId = "publishFlowRevision", summary = "Publish a revision",
+            description = "New calls run on it. Publishing an older revision "
             + "is the rollback.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = PublishRequest.class),
             examples = @ExampleObject(name = "publish revision 1", value = "{\"version\": 1}")))
@@ -172,7 +180,8 @@ public class FlowResource {
     @POST
     @Path("validate")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "Validate a definition", description = "Checks a definition without storing anything and "
+    @Operation(operationId = "validateFlowDefinition", summary = "Validate a definition",
+            description = "Checks a definition without storing anything and "
             + "lists every error and warning, each with a JSON pointer into the request body.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ValidateRequest.class),
             examples = @ExampleObject(name = "vendor demo IVR", value = Examples.VALIDATE_REQUEST)))
@@ -185,7 +194,8 @@ public class FlowResource {
     @POST
     @Path("{id}/simulate")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Dry-run a flow", description = "Runs a revision (the published one unless `version` names "
+    @Operation(operationId = "simulateFlow", summary = "Dry-run a flow",
+            description = "Runs a revision (the published one unless `version` names "
             + "one) with the given inputs and returns every step: the gather that got each input, how it was routed, "
             + "the nodes entered and the exact verb JSON Nexafone would be answered. Touches neither Nexafone nor "
             + "the calls table.")
@@ -209,7 +219,8 @@ public class FlowResource {
     @Path("{id}/diagram")
     @Produces({"text/vnd.mermaid", MediaType.TEXT_PLAIN})
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "A flow as a diagram", description = "Mermaid `graph TD` of a revision (the published one "
+    @Operation(operationId = "getFlowDiagram", summary = "A flow as a diagram",
+            description = "Mermaid `graph TD` of a revision (the published one "
             + "unless `version` names one); routes are labelled with their digits. Paste it into any Mermaid viewer.")
     @APIResponse(responseCode = "200", description = "The Mermaid source")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
@@ -220,7 +231,8 @@ public class FlowResource {
     @POST
     @Path("{id}/preflight")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Check a flow before live calls", description = "From the vendor's testing checklist: every "
+    @Operation(operationId = "preflightFlow", summary = "Check a flow before live calls",
+            description = "From the vendor's testing checklist: every "
             + "audio URL of the revision must answer 2xx over HTTPS with an audio content type (checked concurrently, "
             + "with short timeouts), and NEXAFLOW_PUBLIC_URL must be HTTPS so Nexafone can post gather results.")
     @APIResponse(responseCode = "200", description = "Each check and the verdict (`ok`)",

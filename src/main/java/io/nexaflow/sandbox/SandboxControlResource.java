@@ -26,6 +26,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -54,7 +56,8 @@ public class SandboxControlResource {
 
     @GET
     @Path("calls")
-    @Operation(summary = "List recent sandbox calls", description = "Newest first; finished calls are evicted, oldest "
+    @Operation(operationId = "listSandboxCalls", summary = "List recent sandbox calls",
+            description = "Newest first; finished calls are evicted, oldest "
             + "first, beyond `nexaflow.sandbox.max-calls`.")
     @APIResponse(responseCode = "200", description = "Calls (without transcripts); `next` is always null")
     public Page<CallSummary> list(@QueryParam("to") @Parameter(description = "Only calls to this number") String to,
@@ -65,7 +68,8 @@ public class SandboxControlResource {
 
     @GET
     @Path("calls/{callId}")
-    @Operation(summary = "Read a call's transcript", description = "Every step with its time: the legs ringing and "
+    @Operation(operationId = "getSandboxCall", summary = "Read a call's transcript",
+            description = "Every step with its time: the legs ringing and "
             + "answering, each verb as received, the audio played, keys pressed, each webhook request and its answer, "
             + "and how the call ended.")
     @APIResponse(responseCode = "200", description = "The call and its transcript")
@@ -76,7 +80,8 @@ public class SandboxControlResource {
 
     @POST
     @Path("calls/{callId}/dtmf")
-    @Operation(summary = "Press keys", description = "Presses the keys, in order, at the gather the call waits at "
+    @Operation(operationId = "pressSandboxKeys", summary = "Press keys",
+            description = "Presses the keys, in order, at the gather the call waits at "
             + "(state `gathering`). The gather completes at its maxDigits or terminator, else after its digitTimeout; "
             + "keys after completion are ignored.")
     @APIResponse(responseCode = "200", description = "The call after the keys were pressed")
@@ -95,7 +100,8 @@ public class SandboxControlResource {
 
     @POST
     @Path("calls/{callId}/script")
-    @Operation(summary = "Script a running call", description = "Replaces what the caller presses at the coming gathers, "
+    @Operation(operationId = "scriptSandboxCall", summary = "Script a running call",
+            description = "Replaces what the caller presses at the coming gathers, "
             + "one entry per gather; \"\" lets that gather time out. When the call already waits at a gather with nothing "
             + "pressed, the first entry is for that gather.")
     @APIResponse(responseCode = "200", description = "The call with its new script")
@@ -109,10 +115,12 @@ public class SandboxControlResource {
 
     @POST
     @Path("scripts")
-    @Operation(summary = "Script the next call to a number", description = "The next call originated to `to` presses "
+    @Operation(operationId = "scriptSandboxNumber", summary = "Script the next call to a number",
+            description = "The next call originated to `to` presses "
             + "these keys at its gathers (several scripts for one number serve its next calls in order). Calls without a "
             + "script use `nexaflow.sandbox.default-script`.")
-    @APIResponse(responseCode = "201", description = "Queued")
+    @APIResponse(responseCode = "201", description = "Queued",
+            content = @Content(schema = @Schema(implementation = NumberScriptView.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)
     @APIResponse(responseCode = "429", description = "Too many scripts are waiting")
@@ -133,7 +141,8 @@ public class SandboxControlResource {
     @DELETE
     @Path("scripts")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Forget every waiting script", description = "Calls already running keep theirs.")
+    @Operation(operationId = "clearSandboxScripts", summary = "Forget every waiting script",
+            description = "Calls already running keep theirs.")
     @APIResponse(responseCode = "204", description = "Cleared")
     public void clearScripts() {
         subscribers.clearScripts();
@@ -141,7 +150,8 @@ public class SandboxControlResource {
 
     @POST
     @Path("numbers")
-    @Operation(summary = "Set how a number answers", description = "`answer`, `busy` (the call or dial ends with "
+    @Operation(operationId = "setSandboxNumberOutcome", summary = "Set how a number answers",
+            description = "`answer`, `busy` (the call or dial ends with "
             + "that outcome after ringing) or `no-answer` (it rings until the leg's timeout). Applies to the from and to "
             + "legs and to dial targets; overrides `nexaflow.sandbox.outcomes`.")
     @APIResponse(responseCode = "200", description = "The number (normalised) and its outcome")
@@ -171,7 +181,8 @@ public class SandboxControlResource {
     @POST
     @Path("tokens/expire")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Expire every access token", description = "The next originate with an old token gets 401, as "
+    @Operation(operationId = "expireSandboxTokens", summary = "Expire every access token",
+            description = "The next originate with an old token gets 401, as "
             + "when a token expires on the platform: for testing a client's refresh-and-retry.")
     @APIResponse(responseCode = "200", description = "How many live tokens were ended")
     public ExpiredTokens expireTokens() {

@@ -59,7 +59,8 @@ public class SandboxPlatformResource {
 
     @POST
     @Path("auth/get-access-token/{accountId}")
-    @Operation(summary = "Get an access token (platform)", description = "As the platform's token endpoint: the account, "
+    @Operation(operationId = "getSandboxAccessToken", summary = "Get an access token (platform)",
+            description = "As the platform's token endpoint: the account, "
             + "key and secret must match `nexaflow.sandbox.account-id/api-key/api-secret` (by default nexaflow's own "
             + "`nexafone.*` credentials). Tokens expire after `nexaflow.sandbox.token-ttl`.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TokenRequest.class),
@@ -97,7 +98,8 @@ public class SandboxPlatformResource {
 
     @POST
     @Path("voice/v1/calls")
-    @Operation(summary = "Originate a call (platform)", description = "As the platform's Voice API: needs "
+    @Operation(operationId = "originateSandboxCall", summary = "Originate a call (platform)",
+            description = "As the platform's Voice API: needs "
             + "'Authorization: Bearer <accessToken>', validates the payload strictly against the vendor's reference "
             + "(every problem listed with a JSON pointer), then plays the call asynchronously. Follow it at "
             + "`GET /sandbox/calls/{callId}`.")

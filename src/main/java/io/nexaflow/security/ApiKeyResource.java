@@ -70,7 +70,8 @@ public class ApiKeyResource {
 
     @POST
     @Transactional
-    @Operation(summary = "Create an API key", description = "The answer holds the key; it is shown only this once.")
+    @Operation(operationId = "createApiKey", summary = "Create an API key",
+            description = "The answer holds the key; it is shown only this once.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = KeyRequest.class),
             examples = @ExampleObject(name = "operator key", value = "{\"name\": \"ops-console\", \"role\": \"operator\"}")))
     @APIResponse(responseCode = "201", description = "Created")
@@ -105,7 +106,7 @@ public class ApiKeyResource {
 
     @GET
     @Transactional
-    @Operation(summary = "List API keys", description = "Without the keys themselves.")
+    @Operation(operationId = "listApiKeys", summary = "List API keys", description = "Without the keys themselves.")
     @APIResponse(responseCode = "200", description = "All keys, newest first")
     public List<KeyView> list() {
         List<ApiKey> keys = ApiKey.listAll(Sort.descending("createdAt"));
@@ -115,7 +116,8 @@ public class ApiKeyResource {
     @DELETE
     @Path("{id}")
     @Transactional
-    @Operation(summary = "Revoke an API key", description = "The key stops working at once.")
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key",
+            description = "The key stops working at once.")
     @APIResponse(responseCode = "204", description = "Revoked")
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public void revoke(@PathParam("id") UUID id) {

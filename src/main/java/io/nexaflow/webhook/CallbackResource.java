@@ -2,6 +2,7 @@ package io.nexaflow.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -17,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.NoCache;
@@ -41,10 +43,12 @@ public class CallbackResource {
     @NoCache
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Gather callback", description = "Nexafone posts the digits a caller pressed; nexaflow answers "
+    @Operation(operationId = "handleGatherCallback", summary = "Gather callback",
+            description = "Nexafone posts the digits a caller pressed; nexaflow answers "
             + "the next verbs of the call's flow. Internal failures answer the fallback verb with 200, never a 5xx.")
     @RequestBody(content = @Content(examples = @ExampleObject(name = "caller pressed 2",
             value = "{\"callId\": \"c-123\", \"dtmf\": \"2\", \"to\": {\"channelId\": \"ch-1\"}}")))
+    @SecurityRequirement(name = OpenApiDocument.STATE_TOKEN)
     @APIResponse(responseCode = "200", description = "The verb to execute next")
     @APIResponse(responseCode = "400", description = "Not a callback body")
     @APIResponse(responseCode = "403", description = "Missing, forged or altered state token")
