@@ -8,7 +8,7 @@ import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.engine.Path;
 import io.nexaflow.engine.Routing;
-import io.nexaflow.webhook.CallbackUrls;
+import io.nexaflow.state.CallbackVerbs;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -50,7 +50,7 @@ public class FlowSimulator {
 
     public FlowSimulator(ObjectMapper json, NexaflowConfig config) {
         this.json = json;
-        this.callbackUrl = config.publicUrl().replaceAll("/+$", "") + CallbackUrls.PATH + "?s=(state token)";
+        this.callbackUrl = config.publicUrl().replaceAll("/+$", "") + CallbackVerbs.PATH + "?s=(state token)";
     }
 
     public Trace run(FlowProgram program, int version, List<String> inputs) {

@@ -10,6 +10,9 @@ import io.nexaflow.call.CallEvent;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.flow.RevisionPrograms;
+import io.nexaflow.state.CallbackVerbs;
+import io.nexaflow.state.StateToken;
+import io.nexaflow.state.StateTokens;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +43,7 @@ public class CallbackHandler {
     }
 
     private final StateTokens tokens;
-    private final CallbackUrls urls;
+    private final CallbackVerbs urls;
     private final RevisionPrograms programs;
     private final CallbackWriter writer;
     private final ObjectMapper json;
@@ -53,7 +56,7 @@ public class CallbackHandler {
     private final Duration deadline;
     private final String fallbackVerb;
 
-    public CallbackHandler(StateTokens tokens, CallbackUrls urls, RevisionPrograms programs, CallbackWriter writer,
+    public CallbackHandler(StateTokens tokens, CallbackVerbs urls, RevisionPrograms programs, CallbackWriter writer,
                            ObjectMapper json, MeterRegistry meters, NexaflowConfig config) {
         this.tokens = tokens;
         this.urls = urls;
@@ -116,7 +119,7 @@ public class CallbackHandler {
         CallbackWrite write;
         try {
             FlowProgram.Step step = program.callback(state.node(), state.attempts(), callback.dtmf());
-            String verb = urls.verb(program, state.call(), state.revision(), step.path(), callback.channelId());
+            String verb = urls.signAndRender(program, state.call(), state.revision(), step.path(), callback.channelId());
             write = new CallbackWrite(state.call(), callback.callId(), state.node(), state.attempt(), callback.dtmf(),
                     callback.channelId(), step, verb, at);
         } catch (RuntimeException e) {

@@ -378,7 +378,7 @@ public class CallbackWriter {
         for (int i = 0; i < n; i++) {
             EventWrite e = events.get(i);
             calls[i] = e.call();
-            types[i] = e.type();
+            types[i] = e.type().name();
             nodes[i] = e.node();
             attempts[i] = e.attempt();
             dtmfs[i] = e.dtmf();

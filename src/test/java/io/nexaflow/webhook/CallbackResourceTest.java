@@ -3,6 +3,8 @@ package io.nexaflow.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nexaflow.engine.Attempts;
+import io.nexaflow.state.CallbackVerbs;
+import io.nexaflow.state.StateToken;
 import io.nexaflow.support.Flows;
 import io.nexaflow.support.Golden;
 import io.nexaflow.support.LiveCalls;
@@ -34,7 +36,7 @@ class CallbackResourceTest {
     LiveCalls calls;
 
     @Inject
-    CallbackUrls urls;
+    CallbackVerbs urls;
 
     @Inject
     EntityManager em;
@@ -106,7 +108,7 @@ class CallbackResourceTest {
         JsonNode gather = again.at("/data/action");
         assertThat(gather.at("/type").asText()).isEqualTo("gather");
         assertThat(gather.at("/data/channelId").asText()).isEqualTo("ch-7");
-        assertThat(urls.url(new StateToken(call.id(), call.revision(), "menu", Attempts.of(Map.of("menu", 2)))))
+        assertThat(urls.signedUrl(new StateToken(call.id(), call.revision(), "menu", Attempts.of(Map.of("menu", 2)))))
                 .isEqualTo(gather.at("/data/action").asText());
         assertThat(Flows.parse(row(call.id()).get("attempts").toString())).isEqualTo(Flows.parse("{\"menu\":2}"));
 
@@ -159,7 +161,7 @@ class CallbackResourceTest {
     @Test
     void unknownOrEndedCallsGetTheFallbackVerbWith200() {
         LiveCall call = calls.start(Flows.publishedSeed(), 1);
-        String unknown = urls.url(new StateToken(UUID.randomUUID(), call.revision(), "menu",
+        String unknown = urls.signedUrl(new StateToken(UUID.randomUUID(), call.revision(), "menu",
                 Attempts.of(Map.of("menu", 1))));
         assertThat(Flows.parse(press(unknown, "c-nobody", "1", null).then().statusCode(200).extract().asString()))
                 .isEqualTo(HANGUP);
@@ -169,7 +171,7 @@ class CallbackResourceTest {
                 .extract().asString())).isEqualTo(HANGUP);
 
         answer(call, "1", null); // completes the call
-        String later = urls.url(new StateToken(call.id(), call.revision(), "menu", Attempts.of(Map.of("menu", 2))));
+        String later = urls.signedUrl(new StateToken(call.id(), call.revision(), "menu", Attempts.of(Map.of("menu", 2))));
         assertThat(Flows.parse(press(later, call.callId(), "1", null).then().statusCode(200).extract().asString()))
                 .isEqualTo(HANGUP);
 
