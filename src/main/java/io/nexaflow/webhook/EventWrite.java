@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /** An audit event on its own (a rejected callback, a fallback answered); {@code call} may be null. */
 public record EventWrite(UUID call, CallEvent.Type type, String node, Integer attempt, String dtmf, String payload,
-                         Instant at) {
+                         Instant at) implements CallbackStore.Write {
 
     /** A callback nexaflow did not route normally, and why; the payload names what the platform sent. */
     static EventWrite refusedCallback(CallEvent.Type type, UUID call, String node, Integer attempt, String callId, String dtmf,
