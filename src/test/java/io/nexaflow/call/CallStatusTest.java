@@ -63,6 +63,17 @@ class CallStatusTest {
     }
 
     @Test
+    void everyStatusTheSqlPathsMoveIsAllowed() {
+        for (Status live : Status.LIVE) {
+            assertThat(Status.allows(live, COMPLETED)).as("a callback ends a " + live + " call").isTrue();
+        }
+        for (Status placing : Status.PLACING) {
+            assertThat(Status.allows(placing, UNKNOWN)).as("the sweep gives up on a " + placing + " call").isTrue();
+        }
+        assertThat(Status.allows(IN_PROGRESS, COMPLETED)).as("the sweep ends an idle call").isTrue();
+    }
+
+    @Test
     void aFinalStatusHasNoWayOut() {
         for (Status end : Status.FINAL) {
             for (Status to : Status.values()) {
