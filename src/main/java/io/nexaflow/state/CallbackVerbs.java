@@ -8,13 +8,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
 /**
- * The one renderer of "a call's verb + its signed callback URL", used by originate, callbacks and the sandbox
- * of flows alike: signs a state token for the path's gather and renders the path with that URL.
+ * The one renderer of "a call's verb + its signed callback URL", used by originate, callbacks and a flow's
+ * dry run alike: signs a state token for the path's gather and renders the path with that URL.
  */
 @ApplicationScoped
 public class CallbackVerbs {
 
     public static final String PATH = "/api/handle-dtmf";
+
+    /** Stands in for the token in a dry run's callback URL. */
+    static final String UNSIGNED = "(state token)";
 
     private final String base;
     private final StateTokens tokens;
@@ -36,5 +39,10 @@ public class CallbackVerbs {
         String callback = path.gather() == null ? null
                 : signedUrl(new StateToken(call, revision, path.gather(), path.attempts()));
         return program.render(path, callback, channelId);
+    }
+
+    /** The verb of a dry run: the gather's URL shows where a signed token would go; nothing is signed. */
+    public String renderUnsigned(FlowProgram program, Path path) {
+        return program.render(path, path.ended() ? null : base + UNSIGNED, null);
     }
 }
