@@ -2,6 +2,7 @@ package io.nexaflow.audit;
 
 import io.agroal.api.AgroalDataSource;
 import io.nexaflow.api.Clock;
+import io.nexaflow.call.Call;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.config.NexaflowConfig.Retention.Mode;
 import io.nexaflow.number.PhoneNumbers;
@@ -37,7 +38,7 @@ public class Retention {
     private static final Logger LOG = Logger.getLogger(Retention.class);
 
     /** Statuses after which nothing more happens to a call (UNKNOWN included: it is never resolved). */
-    private static final String ENDED = "('COMPLETED', 'FAILED', 'UNKNOWN')";
+    private static final String ENDED = Call.Status.sql(Call.Status.ENDED);
 
     /** Events that name no call (forged or unknown callbacks) are swept in batches this many times larger. */
     private static final int ORPHANS_PER_CALL = 10;

@@ -12,7 +12,12 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** A call nexaflow placed through Nexafone, pinned to the flow revision it runs. */
 @Entity
@@ -24,12 +29,53 @@ public class Call extends PanacheEntityBase {
     /**
      * QUEUED → ORIGINATING → IN_PROGRESS (the platform accepted) → COMPLETED (nexaflow handed over the call's
      * last verbs); or FAILED (certainly not placed), or UNKNOWN (no answer in time: may have been placed).
+     * The one owner of which statuses belong to which set and which moves are allowed.
      */
     public enum Status {
         QUEUED, ORIGINATING, IN_PROGRESS, COMPLETED, FAILED, UNKNOWN;
 
+        /** nexaflow may still move the call: a flow with running calls cannot be deleted. */
+        public static final Set<Status> RUNNING = Collections.unmodifiableSet(EnumSet.of(QUEUED, ORIGINATING, IN_PROGRESS));
+
+        /** The call takes gather callbacks (UNKNOWN: the platform may have placed it after all). */
+        public static final Set<Status> LIVE = Collections.unmodifiableSet(EnumSet.of(ORIGINATING, IN_PROGRESS, UNKNOWN));
+
+        /** Not running any more: retention may mask and delete it (UNKNOWN included, it may still take callbacks). */
+        public static final Set<Status> ENDED = Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.copyOf(RUNNING)));
+
+        /** Final: no move leaves it, and entering it sets ended_at. */
+        public static final Set<Status> FINAL = Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED));
+
+        /** Waiting for the platform's answer to originate: a stale one may or may not have been placed. */
+        public static final Set<Status> PLACING = Collections.unmodifiableSet(EnumSet.of(QUEUED, ORIGINATING));
+
+        /** Every allowed move, from → to; staying in a status is not a move. */
+        private static final Map<Status, Set<Status>> MOVES = Map.of(
+                QUEUED, EnumSet.of(ORIGINATING, UNKNOWN),
+                ORIGINATING, EnumSet.of(IN_PROGRESS, COMPLETED, FAILED, UNKNOWN),
+                IN_PROGRESS, EnumSet.of(COMPLETED),
+                UNKNOWN, EnumSet.of(IN_PROGRESS, COMPLETED),
+                COMPLETED, EnumSet.noneOf(Status.class),
+                FAILED, EnumSet.noneOf(Status.class));
+
+        /** Whether a call may move from {@code from} to {@code to}; a new call (from null) starts QUEUED. */
+        public static boolean allows(Status from, Status to) {
+            return from == null ? to == QUEUED : MOVES.get(from).contains(to);
+        }
+
         public boolean running() {
-            return this == QUEUED || this == ORIGINATING || this == IN_PROGRESS;
+            return RUNNING.contains(this);
+        }
+
+        /** The set as an SQL list, {@code ('A', 'B')}, in declaration order; only for the fixed sets above. */
+        public static String sql(Set<Status> statuses) {
+            return statuses.stream().sorted().map(s -> "'" + s.name() + "'")
+                    .collect(Collectors.joining(", ", "(", ")"));
+        }
+
+        /** The set's names, to bind as a {@code text[]}. */
+        public static String[] names(Set<Status> statuses) {
+            return statuses.stream().sorted().map(Status::name).toArray(String[]::new);
         }
     }
 

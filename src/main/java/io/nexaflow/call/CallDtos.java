@@ -76,7 +76,7 @@ public final class CallDtos {
             Instant at) {
 
         static EventView of(CallEvent e) {
-            return new EventView(e.id, e.type, e.node, e.attempt, e.dtmf, e.route, e.payload, e.at);
+            return new EventView(e.id, e.type.name(), e.node, e.attempt, e.dtmf, e.route, e.payload, e.at);
         }
     }
 

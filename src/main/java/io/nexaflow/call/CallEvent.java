@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -24,20 +26,10 @@ import java.util.UUID;
 @Table(name = "call_event")
 public class CallEvent extends PanacheEntityBase {
 
-    /** The types of events nexaflow writes. */
-    public static final class Type {
-        public static final String STATUS = "STATUS";
-        public static final String ORIGINATE_REQUEST = "ORIGINATE_REQUEST";
-        public static final String ORIGINATE_RESPONSE = "ORIGINATE_RESPONSE";
-        public static final String DTMF = "DTMF";
-        public static final String VERB_SENT = "VERB_SENT";
-        public static final String DIAL = "DIAL";
-        public static final String CALLBACK_REJECTED = "CALLBACK_REJECTED";
-        public static final String CALLBACK_FALLBACK = "CALLBACK_FALLBACK";
-        public static final String CALLBACK_FORGED = "CALLBACK_FORGED";
-
-        private Type() {
-        }
+    /** The types of events nexaflow writes; stored by name in the text column {@code type}. */
+    public enum Type {
+        STATUS, ORIGINATE_REQUEST, ORIGINATE_RESPONSE, DTMF, VERB_SENT, DIAL, CALLBACK_REJECTED, CALLBACK_FALLBACK,
+        CALLBACK_FORGED
     }
 
     @Id
@@ -47,7 +39,8 @@ public class CallEvent extends PanacheEntityBase {
     @Column(name = "call_id")
     public UUID callId;
 
-    public String type;
+    @Enumerated(EnumType.STRING)
+    public Type type;
 
     public String node;
 
@@ -62,7 +55,7 @@ public class CallEvent extends PanacheEntityBase {
 
     public Instant at;
 
-    public static CallEvent of(UUID call, String type, JsonNode payload, Instant at) {
+    public static CallEvent of(UUID call, Type type, JsonNode payload, Instant at) {
         CallEvent event = new CallEvent();
         event.callId = call;
         event.type = type;

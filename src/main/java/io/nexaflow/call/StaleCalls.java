@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Ends calls that stopped moving, so they neither look live forever nor keep their flow from being deleted.
@@ -29,13 +30,13 @@ public class StaleCalls {
                  ORDER BY updated_at LIMIT ? FOR UPDATE SKIP LOCKED
             ), ended AS (
                 UPDATE call c SET status = ?, error = COALESCE(c.error, ?), updated_at = now(),
-                                  ended_at = CASE WHEN ? = 'COMPLETED' THEN now() ELSE c.ended_at END
+                                  ended_at = CASE WHEN ? THEN now() ELSE c.ended_at END
                   FROM stale s WHERE c.id = s.id
                 RETURNING c.id, s.status AS old_status
             )
             INSERT INTO call_event (call_id, type, payload, at)
-            SELECT id, 'STATUS', jsonb_build_object('from', old_status, 'to', ?::text, 'reason', ?::text), now()
-              FROM ended""";
+            SELECT id, 'STATUS', %s, now()
+              FROM ended""".formatted(StatusChange.sqlEvent("old_status", "?::text", "?::text"));
 
     private final AgroalDataSource dataSource;
     private final NexaflowConfig.Calls config;
@@ -56,9 +57,9 @@ public class StaleCalls {
 
     /** Ends every stale call now; returns how many. */
     public int end() throws SQLException {
-        int unknown = end(new String[] {"QUEUED", "ORIGINATING"}, config.originateStaleAfter(), Call.Status.UNKNOWN,
+        int unknown = end(Call.Status.PLACING, config.originateStaleAfter(), Call.Status.UNKNOWN,
                 "nexaflow stopped while originating; the call may or may not have been placed");
-        int over = end(new String[] {"IN_PROGRESS"}, config.idleAfter(), Call.Status.COMPLETED,
+        int over = end(Set.of(Call.Status.IN_PROGRESS), config.idleAfter(), Call.Status.COMPLETED,
                 "no callback for " + config.idleAfter().toMinutes() + " min: the caller is gone");
         if (unknown + over > 0) {
             LOG.infof("stale calls ended: %d UNKNOWN (stuck originating), %d COMPLETED (no callback)", unknown, over);
@@ -66,19 +67,23 @@ public class StaleCalls {
         return unknown + over;
     }
 
-    private int end(String[] from, Duration after, Call.Status to, String reason) throws SQLException {
+    private int end(Set<Call.Status> from, Duration after, Call.Status to, String reason) throws SQLException {
+        for (Call.Status status : from) {
+            StatusChange.of(status, to, reason); // refuses a sweep the lifecycle does not allow
+        }
+        boolean ends = Call.Status.FINAL.contains(to);
         int total = 0;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(END)) {
             connection.setAutoCommit(true);
             int done;
             do {
-                statement.setArray(1, connection.createArrayOf("text", from));
+                statement.setArray(1, connection.createArrayOf("text", Call.Status.names(from)));
                 statement.setString(2, after.toMillis() + " milliseconds");
                 statement.setInt(3, BATCH);
                 statement.setString(4, to.name());
                 statement.setString(5, reason);
-                statement.setString(6, to.name());
+                statement.setBoolean(6, ends);
                 statement.setString(7, to.name());
                 statement.setString(8, reason);
                 done = statement.executeUpdate();

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.engine.Path;
 import io.nexaflow.engine.Routing;
-import io.nexaflow.webhook.CallbackUrls;
+import io.nexaflow.state.CallbackVerbs;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -46,11 +45,11 @@ public class FlowSimulator {
     }
 
     private final ObjectMapper json;
-    private final String callbackUrl;
+    private final CallbackVerbs verbs;
 
-    public FlowSimulator(ObjectMapper json, NexaflowConfig config) {
+    public FlowSimulator(ObjectMapper json, CallbackVerbs verbs) {
         this.json = json;
-        this.callbackUrl = config.publicUrl().replaceAll("/+$", "") + CallbackUrls.PATH + "?s=(state token)";
+        this.verbs = verbs;
     }
 
     public Trace run(FlowProgram program, int version, List<String> inputs) {
@@ -75,7 +74,7 @@ public class FlowSimulator {
     private Step step(FlowProgram program, String node, String input, Routing routing, Path path) {
         JsonNode verb;
         try {
-            verb = json.readTree(program.render(path, path.ended() ? null : callbackUrl, null));
+            verb = json.readTree(verbs.renderUnsigned(program, path));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Talks to the Nexafone platform: access tokens (cached, see {@link AccessTokens}) and originate requests with
+ * Talks to the Nexafone platform: access tokens (cached, see {@link CachedAccessToken}) and originate requests with
  * the failure policy of ARCHITECTURE §5. What was certainly not accepted is retried with backoff; what may have
  * been accepted (no answer in time) is never retried: a retry could ring someone twice.
  */
@@ -59,7 +59,7 @@ public class NexafoneClient {
     private final MeterRegistry meters;
     private final NexafoneApi.Auth auth;
     private final NexafoneApi.Voice voice;
-    private final AccessTokens tokens;
+    private final CachedAccessToken tokens;
 
     @Inject
     public NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters) {
@@ -67,13 +67,13 @@ public class NexafoneClient {
     }
 
     /** With the tokens given, or (null) fetched from the platform. */
-    NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, AccessTokens tokens) {
+    NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, CachedAccessToken tokens) {
         this.config = config;
         this.json = json;
         this.meters = meters;
         this.auth = build(URI.create(trimSlash(config.apiUrl())), NexafoneApi.Auth.class);
         this.voice = build(URI.create(trimSlash(config.apiUrl()) + config.originatePath()), NexafoneApi.Voice.class);
-        this.tokens = tokens != null ? tokens : new AccessTokens(this::fetchToken, config.tokenTtl(),
+        this.tokens = tokens != null ? tokens : new CachedAccessToken(this::fetchToken, config.tokenTtl(),
                 config.tokenRefreshMargin(), Clock.systemUTC());
     }
 
@@ -157,7 +157,7 @@ public class NexafoneClient {
         tokens.clear();
     }
 
-    private AccessTokens.Issued fetchToken() {
+    private CachedAccessToken.Issued fetchToken() {
         String account = accountId();
         long started = System.nanoTime();
         try (Response response = auth.accessToken(account,
@@ -183,7 +183,7 @@ public class NexafoneClient {
                     ? Duration.ofSeconds(body.get("expiresIn").asLong()) : null;
             LOG.infof("Nexafone access token refreshed for account %s (expires in %s)", account,
                     expiresIn == null ? "the default TTL" : expiresIn);
-            return new AccessTokens.Issued(body.get("accessToken").asText(), expiresIn);
+            return new CachedAccessToken.Issued(body.get("accessToken").asText(), expiresIn);
         } catch (NexafoneException e) {
             throw e;
         } catch (RuntimeException e) {

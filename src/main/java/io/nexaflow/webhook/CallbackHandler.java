@@ -11,6 +11,9 @@ import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.engine.Verb;
 import io.nexaflow.engine.VerbJson;
 import io.nexaflow.flow.RevisionPrograms;
+import io.nexaflow.state.CallbackVerbs;
+import io.nexaflow.state.StateToken;
+import io.nexaflow.state.StateTokens;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,9 +44,9 @@ public class CallbackHandler {
     }
 
     private final StateTokens tokens;
-    private final CallbackUrls urls;
+    private final CallbackVerbs urls;
     private final RevisionPrograms programs;
-    private final CallbackWriter writer;
+    private final CallbackStore writer;
     private final ObjectMapper json;
     private final Counter accepted;
     private final Counter duplicates;
@@ -54,7 +57,7 @@ public class CallbackHandler {
     private final Duration deadline;
     private final String fallbackVerb;
 
-    public CallbackHandler(StateTokens tokens, CallbackUrls urls, RevisionPrograms programs, CallbackWriter writer,
+    public CallbackHandler(StateTokens tokens, CallbackVerbs urls, RevisionPrograms programs, CallbackStore writer,
                            ObjectMapper json, MeterRegistry meters, NexaflowConfig config) {
         this.tokens = tokens;
         this.urls = urls;
@@ -117,7 +120,7 @@ public class CallbackHandler {
         CallbackWrite write;
         try {
             FlowProgram.Step step = program.callback(state.node(), state.attempts(), callback.dtmf());
-            String verb = urls.verb(program, state.call(), state.revision(), step.path(), callback.channelId());
+            String verb = urls.signAndRender(program, state.call(), state.revision(), step.path(), callback.channelId());
             write = new CallbackWrite(state.call(), callback.callId(), state.node(), state.attempt(), callback.dtmf(),
                     callback.channelId(), step, verb, at);
         } catch (RuntimeException e) {
@@ -125,28 +128,28 @@ public class CallbackHandler {
         }
         // Mapped on the future itself: nothing but this runs on the writer thread when the commit completes it.
         CompletableFuture<Answer> answered = writer.submit(write)
-                .completeOnTimeout(new Outcome.Failed("no commit within " + deadline.toMillis() + " ms"),
+                .completeOnTimeout(new CallbackWriteResult.Failed("no commit within " + deadline.toMillis() + " ms"),
                         deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(outcome -> answer(outcome, write, callback, state));
         return Uni.createFrom().completionStage(answered);
     }
 
-    private Answer answer(Outcome outcome, CallbackWrite write, Callback callback, StateToken state) {
-        if (outcome instanceof Outcome.Accepted) {
+    private Answer answer(CallbackWriteResult outcome, CallbackWrite write, Callback callback, StateToken state) {
+        if (outcome instanceof CallbackWriteResult.Accepted) {
             accepted.increment();
             return new Answer(200, write.verb());
         }
-        if (outcome instanceof Outcome.Duplicate duplicate) {
+        if (outcome instanceof CallbackWriteResult.Duplicate duplicate) {
             duplicates.increment();
             return new Answer(200, duplicate.verb());
         }
-        if (outcome instanceof Outcome.Rejected refusal) {
+        if (outcome instanceof CallbackWriteResult.Rejected refusal) {
             rejected.increment();
             LOG.warnf("callback for callId %s (call %s) rejected: %s; answering the fallback verb",
                     callback.callId(), state.call(), refusal.reason());
             return new Answer(200, fallbackVerb);
         }
-        return fallbackAnswer(callback, state, ((Outcome.Failed) outcome).reason(), write.at());
+        return fallbackAnswer(callback, state, ((CallbackWriteResult.Failed) outcome).reason(), write.at());
     }
 
     private Uni<Answer> fallback(Callback callback, StateToken state, String reason, Instant at) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.problem.Problem;
+import io.nexaflow.state.CallbackVerbs;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -25,7 +26,7 @@ import org.jboss.resteasy.reactive.NoCache;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** The endpoint Nexafone posts gather results to (the vendor page's path). Authenticated by the state token. */
-@Path(CallbackUrls.PATH)
+@Path(CallbackVerbs.PATH)
 @Tag(name = "Webhooks")
 public class CallbackResource {
 
@@ -72,7 +73,7 @@ public class CallbackResource {
     private Response problem(Problem problem) {
         try {
             return Response.status(problem.status()).type(Problem.MEDIA_TYPE)
-                    .entity(json.writeValueAsString(problem.withInstance(CallbackUrls.PATH))).build();
+                    .entity(json.writeValueAsString(problem.withInstance(CallbackVerbs.PATH))).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

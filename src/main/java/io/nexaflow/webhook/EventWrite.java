@@ -2,16 +2,17 @@ package io.nexaflow.webhook;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nexaflow.call.CallEvent;
 
 import java.time.Instant;
 import java.util.UUID;
 
 /** An audit event on its own (a rejected callback, a fallback answered); {@code call} may be null. */
-public record EventWrite(UUID call, String type, String node, Integer attempt, String dtmf, String payload,
-                         Instant at) {
+public record EventWrite(UUID call, CallEvent.Type type, String node, Integer attempt, String dtmf, String payload,
+                         Instant at) implements CallbackStore.Write {
 
     /** A callback nexaflow did not route normally, and why; the payload names what the platform sent. */
-    static EventWrite refusedCallback(String type, UUID call, String node, Integer attempt, String callId, String dtmf,
+    static EventWrite refusedCallback(CallEvent.Type type, UUID call, String node, Integer attempt, String callId, String dtmf,
                                       String channelId, String reason, Instant at) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         payload.put("reason", reason);

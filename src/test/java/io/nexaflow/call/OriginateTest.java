@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.nexaflow.engine.Attempts;
+import io.nexaflow.state.StateToken;
+import io.nexaflow.state.StateTokens;
 import io.nexaflow.support.Flows;
 import io.nexaflow.support.Golden;
 import io.nexaflow.nexafone.TokenCache;
@@ -45,6 +48,9 @@ class OriginateTest {
     @Inject
     EntityManager em;
 
+    @Inject
+    StateTokens tokens;
+
     WireMockServer nexafone;
 
     @BeforeEach
@@ -72,9 +78,15 @@ class OriginateTest {
         JsonNode sent = onlyOriginate();
         ObjectNode expected = (ObjectNode) Golden.read("advanced-call-request.json").deepCopy();
         String callback = sent.at("/action/data/action/data/action").asText();
+        assertThat(callback).startsWith(io.nexaflow.support.Api.callbackBase());
+        UUID id = UUID.fromString(answer.path("id"));
+        UUID revision = (UUID) em.createNativeQuery("SELECT revision_id FROM call WHERE id = ?1").setParameter(1, id)
+                .getSingleResult();
+        // The URL's token names this call at its first gather attempt; with it checked, the rest is the vendor's.
+        assertThat(tokens.verify(callback.substring(io.nexaflow.support.Api.callbackBase().length())))
+                .contains(new StateToken(id, revision, "menu", Attempts.of(Map.of("menu", 1))));
         ((ObjectNode) expected.at("/action/data/action/data")).put("action", callback);
         assertThat(sent).isEqualTo(expected);
-        assertThat(callback).startsWith(io.nexaflow.support.Api.callbackBase());
         nexafone.verify(postRequestedFor(urlEqualTo(ORIGINATE)).withHeader("Authorization", equalTo("Bearer tok-1")));
         assertThat(eventTypes(answer.path("id"))).containsExactly(
                 "STATUS", "STATUS", "ORIGINATE_REQUEST", "ORIGINATE_RESPONSE", "STATUS");

@@ -23,7 +23,7 @@ class ConnectionRefusedTest {
             closed = socket.getLocalPort(); // free once closed: nothing listens there
         }
         NexafoneConfig config = new TestConfig("http://127.0.0.1:" + closed);
-        AccessTokens tokens = new AccessTokens(() -> new AccessTokens.Issued("tok", Duration.ofHours(1)),
+        CachedAccessToken tokens = new CachedAccessToken(() -> new CachedAccessToken.Issued("tok", Duration.ofHours(1)),
                 Duration.ofMinutes(10), Duration.ofSeconds(30), Clock.systemUTC());
         NexafoneClient client = new NexafoneClient(config, new ObjectMapper(), new SimpleMeterRegistry(), tokens);
 

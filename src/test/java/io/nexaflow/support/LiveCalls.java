@@ -7,7 +7,7 @@ import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.engine.Path;
 import io.nexaflow.flow.FlowRevision;
 import io.nexaflow.flow.RevisionPrograms;
-import io.nexaflow.webhook.CallbackUrls;
+import io.nexaflow.state.CallbackVerbs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -29,9 +29,9 @@ public class LiveCalls {
     }
 
     private final RevisionPrograms programs;
-    private final CallbackUrls urls;
+    private final CallbackVerbs urls;
 
-    public LiveCalls(RevisionPrograms programs, CallbackUrls urls) {
+    public LiveCalls(RevisionPrograms programs, CallbackVerbs urls) {
         this.programs = programs;
         this.urls = urls;
     }
@@ -61,7 +61,7 @@ public class LiveCalls {
             call.updatedAt = call.createdAt;
             call.persist();
         });
-        return new LiveCall(id, callId, revision.id, Flows.parse(urls.verb(program, id, revision.id, start, null)));
+        return new LiveCall(id, callId, revision.id, Flows.parse(urls.signAndRender(program, id, revision.id, start, null)));
     }
 
     /** The URL of the gather that ends a verb chain: where Nexafone posts the digits. */

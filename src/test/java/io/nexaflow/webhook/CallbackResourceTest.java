@@ -3,6 +3,9 @@ package io.nexaflow.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nexaflow.engine.Attempts;
+import io.nexaflow.state.CallbackVerbs;
+import io.nexaflow.state.StateToken;
+import io.nexaflow.state.StateTokens;
 import io.nexaflow.support.Flows;
 import io.nexaflow.support.Golden;
 import io.nexaflow.support.LiveCalls;
@@ -14,6 +17,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,19 +38,32 @@ class CallbackResourceTest {
     LiveCalls calls;
 
     @Inject
-    CallbackUrls urls;
+    CallbackVerbs urls;
+
+    @Inject
+    StateTokens tokens;
 
     @Inject
     EntityManager em;
+
+    /** The state token a callback URL carries, verified; the URL must be the configured callback endpoint. */
+    private StateToken tokenIn(String url) {
+        String base = io.nexaflow.support.Api.callbackBase();
+        assertThat(url).startsWith(base);
+        return tokens.verify(url.substring(base.length())).orElseThrow(() -> new AssertionError("token refused: " + url));
+    }
 
     @Test
     void theSeedIvrStartsWithTheVendorsAdvancedAction() {
         LiveCall call = calls.start(Flows.publishedSeed(), 1);
 
+        // The URL carries a token naming this call at its first gather attempt; the rest is the vendor's verb.
+        String url = gatherAction(call.verb());
+        assertThat(tokenIn(url)).isEqualTo(new StateToken(call.id(), call.revision(), "menu",
+                Attempts.of(Map.of("menu", 1))));
         ObjectNode expected = (ObjectNode) Golden.read("advanced-call-request.json").get("action").deepCopy();
-        ((ObjectNode) expected.at("/data/action/data")).put("action", gatherAction(call.verb()));
+        ((ObjectNode) expected.at("/data/action/data")).put("action", url);
         assertThat(call.verb()).isEqualTo(expected);
-        assertThat(gatherAction(call.verb())).startsWith(io.nexaflow.support.Api.callbackBase());
     }
 
     @Test
@@ -80,8 +97,11 @@ class CallbackResourceTest {
         assertThat(answer(one, "1#", null)).isEqualTo(Golden.read("handle-dtmf-1.json"));
         assertThat(answer(seven, "7", null)).isEqualTo(Golden.read("handle-dtmf-fallback.json"));
         assertThat(answer(silent, null, null)).isEqualTo(Golden.read("handle-dtmf-fallback.json"));
-        assertThat(events(silent.id()).get(0)).containsExactly("DTMF", "menu", 1, "", "invalid",
-                events(silent.id()).get(0)[5]);
+        Object[] timedOut = events(silent.id()).get(0);
+        assertThat(Arrays.copyOf(timedOut, 5)).containsExactly("DTMF", "menu", 1, "", "invalid");
+        assertThat(Flows.parse((String) timedOut[5])).isEqualTo(Flows.parse("{\"callId\":\"" + silent.callId()
+                + "\",\"digits\":\"\",\"reason\":\"TIMEOUT\",\"target\":\"invalid\","
+                + "\"entered\":[\"invalid\",\"bye\"]}"));
     }
 
     @Test
@@ -106,8 +126,8 @@ class CallbackResourceTest {
         JsonNode gather = again.at("/data/action");
         assertThat(gather.at("/type").asText()).isEqualTo("gather");
         assertThat(gather.at("/data/channelId").asText()).isEqualTo("ch-7");
-        assertThat(urls.url(new StateToken(call.id(), call.revision(), "menu", Attempts.of(Map.of("menu", 2)))))
-                .isEqualTo(gather.at("/data/action").asText());
+        assertThat(tokenIn(gather.at("/data/action").asText()))
+                .isEqualTo(new StateToken(call.id(), call.revision(), "menu", Attempts.of(Map.of("menu", 2))));
         assertThat(Flows.parse(row(call.id()).get("attempts").toString())).isEqualTo(Flows.parse("{\"menu\":2}"));
 
         JsonNode exhausted = Flows.parse(press(gatherAction(again), call.callId(), "5", "ch-7").then().statusCode(200)
@@ -159,9 +179,10 @@ class CallbackResourceTest {
     @Test
     void unknownOrEndedCallsGetTheFallbackVerbWith200() {
         LiveCall call = calls.start(Flows.publishedSeed(), 1);
-        String unknown = urls.url(new StateToken(UUID.randomUUID(), call.revision(), "menu",
+        String unknown = urls.signedUrl(new StateToken(UUID.randomUUID(), call.revision(), "menu",
                 Attempts.of(Map.of("menu", 1))));
-        assertThat(Flows.parse(press(unknown, "c-nobody", "1", null).then().statusCode(200).extract().asString()))
+        String nobody = "c-nobody-" + UUID.randomUUID(); // unique: the database outlives a run
+        assertThat(Flows.parse(press(unknown, nobody, "1", null).then().statusCode(200).extract().asString()))
                 .isEqualTo(HANGUP);
 
         // the right token with another callId
@@ -169,14 +190,15 @@ class CallbackResourceTest {
                 .extract().asString())).isEqualTo(HANGUP);
 
         answer(call, "1", null); // completes the call
-        String later = urls.url(new StateToken(call.id(), call.revision(), "menu", Attempts.of(Map.of("menu", 2))));
+        String later = urls.signedUrl(new StateToken(call.id(), call.revision(), "menu", Attempts.of(Map.of("menu", 2))));
         assertThat(Flows.parse(press(later, call.callId(), "1", null).then().statusCode(200).extract().asString()))
                 .isEqualTo(HANGUP);
 
         assertThat(events(call.id())).extracting(e -> e[0]).containsExactly(
                 "CALLBACK_REJECTED", "DTMF", "VERB_SENT", "STATUS", "CALLBACK_REJECTED");
         assertThat(((Number) em.createNativeQuery("SELECT count(*) FROM call_event WHERE type = 'CALLBACK_REJECTED'"
-                + " AND call_id IS NULL AND payload->>'callId' = 'c-nobody'").getSingleResult()).intValue()).isEqualTo(1);
+                + " AND call_id IS NULL AND payload->>'callId' = ?1").setParameter(1, nobody).getSingleResult())
+                .intValue()).isEqualTo(1);
     }
 
     @Test

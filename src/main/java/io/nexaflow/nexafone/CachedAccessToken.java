@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * cold or stale cache share a single refresh; a token the platform refused is dropped so the next caller
  * fetches a new one.
  */
-public final class AccessTokens {
+public final class CachedAccessToken {
 
     /** A token and when it stops being used. */
     public record Token(String value, Instant refreshAt) {
@@ -38,7 +38,7 @@ public final class AccessTokens {
     private volatile Token current;
     private CompletableFuture<Token> refreshing; // guarded by this
 
-    public AccessTokens(Supplier<Issued> fetch, Duration defaultTtl, Duration margin, Clock clock) {
+    public CachedAccessToken(Supplier<Issued> fetch, Duration defaultTtl, Duration margin, Clock clock) {
         this.fetch = fetch;
         this.defaultTtl = defaultTtl;
         this.margin = margin;

@@ -1,4 +1,4 @@
-package io.nexaflow.webhook;
+package io.nexaflow.state;
 
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.Attempts;

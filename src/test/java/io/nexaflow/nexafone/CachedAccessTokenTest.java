@@ -24,10 +24,10 @@ class AccessTokensTest {
     @Test
     void concurrentCallersOnAColdCacheShareOneFetch() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        AccessTokens tokens = new AccessTokens(() -> {
+        CachedAccessToken tokens = new CachedAccessToken(() -> {
             fetches.incrementAndGet();
             await(release);
-            return new AccessTokens.Issued("t" + fetches.get(), Duration.ofMinutes(10));
+            return new CachedAccessToken.Issued("t" + fetches.get(), Duration.ofMinutes(10));
         }, Duration.ofMinutes(10), Duration.ofSeconds(30), Clock.systemUTC());
         ExecutorService pool = Executors.newFixedThreadPool(50);
         try {
@@ -49,7 +49,7 @@ class AccessTokensTest {
     @Test
     void aTokenIsRefreshedShortlyBeforeItExpires() {
         MutableClock clock = new MutableClock();
-        AccessTokens tokens = new AccessTokens(() -> new AccessTokens.Issued("t" + fetches.incrementAndGet(),
+        CachedAccessToken tokens = new CachedAccessToken(() -> new CachedAccessToken.Issued("t" + fetches.incrementAndGet(),
                 Duration.ofSeconds(300)), Duration.ofMinutes(10), Duration.ofSeconds(30), clock);
 
         assertThat(tokens.get()).isEqualTo("t1");
@@ -62,7 +62,7 @@ class AccessTokensTest {
     @Test
     void withoutExpiresInTheConfiguredTtlApplies() {
         MutableClock clock = new MutableClock();
-        AccessTokens tokens = new AccessTokens(() -> new AccessTokens.Issued("t" + fetches.incrementAndGet(), null),
+        CachedAccessToken tokens = new CachedAccessToken(() -> new CachedAccessToken.Issued("t" + fetches.incrementAndGet(), null),
                 Duration.ofMinutes(10), Duration.ofSeconds(30), clock);
 
         tokens.get();
@@ -74,7 +74,7 @@ class AccessTokensTest {
 
     @Test
     void aRefusedTokenIsDroppedUnlessAlreadyReplaced() {
-        AccessTokens tokens = new AccessTokens(() -> new AccessTokens.Issued("t" + fetches.incrementAndGet(),
+        CachedAccessToken tokens = new CachedAccessToken(() -> new CachedAccessToken.Issued("t" + fetches.incrementAndGet(),
                 Duration.ofMinutes(10)), Duration.ofMinutes(10), Duration.ofSeconds(30), Clock.systemUTC());
 
         tokens.get();
@@ -87,11 +87,11 @@ class AccessTokensTest {
 
     @Test
     void aFailedFetchReachesEveryWaiterAndTheNextCallTriesAgain() {
-        AccessTokens tokens = new AccessTokens(() -> {
+        CachedAccessToken tokens = new CachedAccessToken(() -> {
             if (fetches.incrementAndGet() == 1) {
                 throw new NexafoneException(NexafoneException.Kind.CREDENTIALS_REJECTED, "no");
             }
-            return new AccessTokens.Issued("t2", Duration.ofMinutes(10));
+            return new CachedAccessToken.Issued("t2", Duration.ofMinutes(10));
         }, Duration.ofMinutes(10), Duration.ofSeconds(30), Clock.systemUTC());
 
         assertThatThrownBy(tokens::get).isInstanceOf(NexafoneException.class);
@@ -100,8 +100,8 @@ class AccessTokensTest {
 
     @Test
     void tokensNeverShowInToString() {
-        assertThat(new AccessTokens.Issued("secret-token", Duration.ZERO).toString()).doesNotContain("secret-token");
-        assertThat(new AccessTokens.Token("secret-token", Instant.EPOCH).toString()).doesNotContain("secret-token");
+        assertThat(new CachedAccessToken.Issued("secret-token", Duration.ZERO).toString()).doesNotContain("secret-token");
+        assertThat(new CachedAccessToken.Token("secret-token", Instant.EPOCH).toString()).doesNotContain("secret-token");
         assertThat(new NexafoneApi.Credentials("ak", "as_secret").toString()).doesNotContain("as_secret");
     }
 

@@ -2,13 +2,12 @@ package io.nexaflow.webhook;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.DistributionSummary;
+import io.nexaflow.call.Call;
 import io.nexaflow.call.CallEvent;
+import io.nexaflow.call.StatusChange;
+import io.nexaflow.commit.GroupCommit;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.engine.Path;
@@ -16,38 +15,33 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Makes callbacks durable with group commit (ARCHITECTURE §11): handlers queue their writes; each writer thread
- * takes everything queued, writes it as one statement, commits, and only then completes the handlers' futures.
- * Nothing is answered before its row is committed. A failed batch is retried one by one, so one bad
- * callback cannot fail its neighbours.
+ * Makes callbacks durable: their SQL, written through a {@link GroupCommit} (one statement per batch, answered
+ * after commit), and the classification of callbacks that were not recorded (duplicate or rejected).
  */
 @ApplicationScoped
-public class CallbackWriter {
+public class CallbackStore {
 
-    private static final Logger LOG = Logger.getLogger(CallbackWriter.class);
+    /** What the store writes: a routed callback, or an audit event on its own. */
+    public sealed interface Write permits CallbackWrite, EventWrite {
+    }
 
-    /** Statuses in which a call still takes callbacks (UNKNOWN: the platform may have placed it after all). */
-    static final String LIVE = "('ORIGINATING', 'IN_PROGRESS', 'UNKNOWN')";
+    private static final String FLOW_ENDED = "the flow ended";
 
     /**
      * One statement per batch: record each callback once (the partial unique index decides), then for the
@@ -61,7 +55,7 @@ public class CallbackWriter {
                          attempts, dialed, ended, at)
             ), live AS (
                 SELECT i.*, c.status AS old_status FROM input i JOIN call c ON c.id = i.call_id
-                 WHERE c.status IN""" + LIVE + """
+                 WHERE c.status IN %1$s
                    AND (c.platform_call_id IS NULL OR c.platform_call_id = i.platform_call_id)
             ), recorded AS (
                 INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, at)
@@ -78,20 +72,22 @@ public class CallbackWriter {
                   FROM fresh f, jsonb_array_elements_text(f.dialed::jsonb) AS d(number)
                 UNION ALL
                 SELECT call_id, 'STATUS', next_node, NULL,
-                       jsonb_build_object('from', old_status, 'to', 'COMPLETED', 'reason', 'the flow ended'), at
+                       %2$s, at
                   FROM fresh WHERE ended
             ), advanced AS (
                 -- No index may name a column set here, or the update cannot be HOT (HotCallUpdateTest).
                 UPDATE call c SET current_node = f.next_node,
                                   attempts = f.attempts::jsonb,
-                                  status = CASE WHEN f.ended THEN 'COMPLETED' ELSE 'IN_PROGRESS' END,
+                                  status = CASE WHEN f.ended THEN %3$s ELSE %4$s END,
                                   ended_at = CASE WHEN f.ended THEN f.at ELSE c.ended_at END,
                                   bridged_to = COALESCE(f.dialed::jsonb ->> -1, c.bridged_to),
                                   platform_call_id = COALESCE(c.platform_call_id, f.platform_call_id),
                                   updated_at = f.at
                   FROM fresh f WHERE c.id = f.call_id
             )
-            SELECT call_id, node, attempt FROM recorded""";
+            SELECT call_id, node, attempt FROM recorded""".formatted(Call.Status.sql(Call.Status.LIVE),
+            StatusChange.sqlEvent("old_status", StatusChange.sql(Call.Status.COMPLETED), "'" + FLOW_ENDED + "'"),
+            StatusChange.sql(Call.Status.COMPLETED), StatusChange.sql(Call.Status.IN_PROGRESS));
 
     /** For callbacks that were not recorded: an earlier answer to repeat, or why the call does not take it. */
     private static final String CLASSIFY = """
@@ -107,172 +103,90 @@ public class CallbackWriter {
               FROM unnest(?::uuid[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::timestamptz[])
                 AS t(call_id, type, node, attempt, dtmf, payload, at)""";
 
-    private record Pending(Object write, CompletableFuture<Outcome> done) {
-    }
-
-    private final AgroalDataSource dataSource;
     private final ObjectMapper json;
-    private final BlockingQueue<Pending> queue;
-    private final int writers;
-    private final int maxBatch;
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running;
+    private final GroupCommit<Write, CallbackWriteResult> commit;
 
-    private final Timer commits;
-    private final DistributionSummary batchSizes;
-    private final Counter retriedBatches;
-    private final Counter shed;
-
-    public CallbackWriter(AgroalDataSource dataSource, ObjectMapper json, NexaflowConfig config, MeterRegistry meters) {
-        this.dataSource = dataSource;
+    public CallbackStore(AgroalDataSource dataSource, ObjectMapper json, NexaflowConfig config, MeterRegistry meters) {
         this.json = json;
-        this.queue = new ArrayBlockingQueue<>(config.callback().queueCapacity());
-        this.writers = config.callback().writers();
-        this.maxBatch = config.callback().maxBatch();
-        this.commits = Timer.builder("nexaflow.callback.commit").description("One group commit of callbacks")
-                .register(meters);
-        this.batchSizes = DistributionSummary.builder("nexaflow.callback.batch.size")
-                .description("Callbacks committed together").register(meters);
-        this.retriedBatches = Counter.builder("nexaflow.callback.batch.retried")
-                .description("Batches that failed and were retried one by one").register(meters);
-        this.shed = Counter.builder("nexaflow.callback.shed")
-                .description("Writes refused because the queue was full").register(meters);
-        meters.gauge("nexaflow.callback.queue.depth", queue, BlockingQueue::size);
+        NexaflowConfig.Callback callback = config.callback();
+        this.commit = new GroupCommit<>(dataSource, this::write, CallbackWriteResult.Failed::new,
+                new GroupCommit.Names("callback-writer", "nexaflow.callback", "callback"),
+                new GroupCommit.Sizes(callback.queueCapacity(), callback.writers(), callback.maxBatch()), meters);
     }
 
     void start(@Observes StartupEvent startup) {
-        running = true;
-        for (int i = 0; i < writers; i++) {
-            Thread thread = new Thread(this::run, "callback-writer-" + i);
-            thread.start();
-            threads.add(thread);
-        }
+        commit.start();
     }
 
     /** After HTTP stopped taking requests: finish what is queued, then stop. */
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        running = false;
-        for (Thread thread : threads) {
-            thread.join(10_000);
-        }
+        commit.stop();
     }
 
     /** Queues a callback's write; the future completes after commit (or with a failure, never exceptionally). */
-    public CompletableFuture<Outcome> submit(CallbackWrite write) {
-        return enqueue(write);
+    public CompletableFuture<CallbackWriteResult> submit(CallbackWrite write) {
+        return commit.submit(write);
     }
 
     /** Queues an audit event on its own. */
-    public CompletableFuture<Outcome> record(EventWrite event) {
-        return enqueue(event);
+    public CompletableFuture<CallbackWriteResult> record(EventWrite event) {
+        return commit.submit(event);
     }
 
-    private CompletableFuture<Outcome> enqueue(Object write) {
-        CompletableFuture<Outcome> done = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(write, done))) {
-            shed.increment();
-            done.complete(new Outcome.Failed(running ? "the callback queue is full" : "shutting down"));
-        }
-        return done;
-    }
-
-    private void run() {
-        Connection connection = null;
-        List<Pending> batch = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                if (connection == null || connection.isClosed()) {
-                    connection = open();
-                }
-                connection = process(connection, batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (Exception e) {
-                // Could not even get a connection: every write of this batch fails, the next batch tries again.
-                LOG.errorf("callback writer cannot reach the database: %s", e.getMessage());
-                batch.forEach(p -> p.done.complete(new Outcome.Failed("database unavailable")));
-                connection = closeQuietly(connection);
-                pause();
-            } finally {
-                batch.clear();
-            }
-        }
-        closeQuietly(connection);
-    }
-
-    /** Writes a batch; on failure retries its writes one by one. Returns the connection to go on with. */
-    private Connection process(Connection connection, List<Pending> batch) throws SQLException {
-        try {
-            Map<Pending, Outcome> outcomes = commits.recordCallable(() -> write(connection, batch));
-            connection.commit();
-            batchSizes.record(batch.size());
-            outcomes.forEach((pending, outcome) -> pending.done.complete(outcome));
-            return connection;
-        } catch (Exception e) {
-            rollbackQuietly(connection);
-            Connection usable = connection.isValid(1) ? connection : closeQuietly(connection);
-            if (batch.size() == 1) {
-                LOG.errorf("callback write failed: %s", e.getMessage());
-                batch.get(0).done.complete(new Outcome.Failed("write failed"));
-                return usable;
-            }
-            retriedBatches.increment();
-            for (Pending pending : batch) {
-                if (usable == null) {
-                    usable = open();
-                }
-                usable = process(usable, List.of(pending));
-            }
-            return usable;
-        }
-    }
-
-    private Map<Pending, Outcome> write(Connection connection, List<Pending> batch) throws Exception {
-        Map<Pending, Outcome> outcomes = new LinkedHashMap<>();
-        Map<CallbackWrite.Key, Pending> callbacks = new LinkedHashMap<>();
-        Map<Pending, Pending> sameAs = new HashMap<>();
+    /** One batch, in one transaction: callbacks in one statement, then the not-recorded ones classified, then events. */
+    private List<CallbackWriteResult> write(Connection connection, List<Write> batch) throws Exception {
+        CallbackWriteResult[] results = new CallbackWriteResult[batch.size()];
+        Map<CallbackWrite.Key, Integer> callbacks = new LinkedHashMap<>();
+        int[] sameAs = null;
         List<EventWrite> events = new ArrayList<>();
-        for (Pending pending : batch) {
-            if (pending.write instanceof CallbackWrite callback) {
-                Pending first = callbacks.putIfAbsent(callback.key(), pending);
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) instanceof CallbackWrite callback) {
+                Integer first = callbacks.putIfAbsent(callback.key(), i);
                 if (first != null) {
-                    sameAs.put(pending, first); // the same callback twice in one batch: one write, one answer
+                    // the same callback twice in one batch: one write, one answer
+                    if (sameAs == null) {
+                        sameAs = new int[batch.size()];
+                        Arrays.fill(sameAs, -1);
+                    }
+                    sameAs[i] = first;
                 }
             } else {
-                events.add((EventWrite) pending.write);
-                outcomes.put(pending, Outcome.ACCEPTED);
+                events.add((EventWrite) batch.get(i));
+                results[i] = CallbackWriteResult.ACCEPTED;
             }
         }
         if (!callbacks.isEmpty()) {
-            Set<CallbackWrite.Key> recorded = writeCallbacks(connection, callbacks.keySet().stream()
-                    .map(k -> (CallbackWrite) callbacks.get(k).write).toList());
+            List<CallbackWrite> unique = new ArrayList<>(callbacks.size());
+            for (int i : callbacks.values()) {
+                unique.add((CallbackWrite) batch.get(i));
+            }
+            Set<CallbackWrite.Key> recorded = writeCallbacks(connection, unique);
             List<CallbackWrite> others = new ArrayList<>();
             for (var entry : callbacks.entrySet()) {
                 if (recorded.contains(entry.getKey())) {
-                    outcomes.put(entry.getValue(), Outcome.ACCEPTED);
+                    results[entry.getValue()] = CallbackWriteResult.ACCEPTED;
                 } else {
-                    others.add((CallbackWrite) entry.getValue().write);
+                    others.add((CallbackWrite) batch.get(entry.getValue()));
                 }
             }
             if (!others.isEmpty()) {
-                Outcome[] classified = classify(connection, others, events);
+                CallbackWriteResult[] classified = classify(connection, others, events);
                 for (int i = 0; i < others.size(); i++) {
-                    outcomes.put(callbacks.get(others.get(i).key()), classified[i]);
+                    results[callbacks.get(others.get(i).key())] = classified[i];
                 }
             }
         }
         if (!events.isEmpty()) {
             writeEvents(connection, events);
         }
-        sameAs.forEach((pending, first) -> outcomes.put(pending, outcomes.get(first)));
-        return outcomes;
+        if (sameAs != null) {
+            for (int i = 0; i < sameAs.length; i++) {
+                if (sameAs[i] >= 0) {
+                    results[i] = results[sameAs[i]];
+                }
+            }
+        }
+        return Arrays.asList(results);
     }
 
     private Set<CallbackWrite.Key> writeCallbacks(Connection connection, List<CallbackWrite> writes) throws Exception {
@@ -324,7 +238,7 @@ public class CallbackWriter {
         return recorded;
     }
 
-    private Outcome[] classify(Connection connection, List<CallbackWrite> writes, List<EventWrite> events)
+    private CallbackWriteResult[] classify(Connection connection, List<CallbackWrite> writes, List<EventWrite> events)
             throws Exception {
         int n = writes.size();
         UUID[] calls = new UUID[n];
@@ -336,7 +250,7 @@ public class CallbackWriter {
             attempts[i] = writes.get(i).attempt();
             index[i] = i;
         }
-        Outcome[] outcomes = new Outcome[n];
+        CallbackWriteResult[] results = new CallbackWriteResult[n];
         try (PreparedStatement statement = connection.prepareStatement(CLASSIFY)) {
             statement.setArray(1, connection.createArrayOf("uuid", calls));
             statement.setArray(2, connection.createArrayOf("text", nodes));
@@ -345,28 +259,37 @@ public class CallbackWriter {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     int i = rows.getInt(1);
-                    CallbackWrite w = writes.get(i);
-                    String storedVerb = rows.getString(5);
-                    if (storedVerb != null) {
-                        outcomes[i] = new Outcome.Duplicate(storedVerb);
-                        continue;
-                    }
-                    String reason;
-                    if (!rows.getBoolean(2)) {
-                        reason = "unknown call";
-                    } else if (rows.getString(4) != null && !rows.getString(4).equals(w.platformCallId())) {
-                        reason = "callId " + w.platformCallId() + " is not the call's callId";
-                    } else {
-                        reason = "call is " + rows.getString(3);
-                    }
-                    outcomes[i] = new Outcome.Rejected(reason);
-                    events.add(EventWrite.refusedCallback(CallEvent.Type.CALLBACK_REJECTED,
-                            rows.getBoolean(2) ? w.call() : null, w.node(), w.attempt(), w.platformCallId(), w.dtmf(),
-                            w.channelId(), reason, w.at()));
+                    results[i] = classify(writes.get(i), new Found(rows.getBoolean(2), rows.getString(3),
+                            rows.getString(4), rows.getString(5)), events);
                 }
             }
         }
-        return outcomes;
+        return results;
+    }
+
+    /** What the database holds for a callback that was not recorded: its call (if any) and an earlier answer. */
+    record Found(boolean callExists, String status, String platformCallId, String storedVerb) {
+    }
+
+    /**
+     * Why a callback was not recorded: a second delivery (answer what was answered then), or a call that does
+     * not take it (an unknown call, another callId, an ended call), which is audited as CALLBACK_REJECTED.
+     */
+    static CallbackWriteResult classify(CallbackWrite w, Found found, List<EventWrite> events) {
+        if (found.storedVerb() != null) {
+            return new CallbackWriteResult.Duplicate(found.storedVerb());
+        }
+        String reason;
+        if (!found.callExists()) {
+            reason = "unknown call";
+        } else if (found.platformCallId() != null && !found.platformCallId().equals(w.platformCallId())) {
+            reason = "callId " + w.platformCallId() + " is not the call's callId";
+        } else {
+            reason = "call is " + found.status();
+        }
+        events.add(EventWrite.refusedCallback(CallEvent.Type.CALLBACK_REJECTED, found.callExists() ? w.call() : null,
+                w.node(), w.attempt(), w.platformCallId(), w.dtmf(), w.channelId(), reason, w.at()));
+        return new CallbackWriteResult.Rejected(reason);
     }
 
     private void writeEvents(Connection connection, List<EventWrite> events) throws SQLException {
@@ -378,7 +301,7 @@ public class CallbackWriter {
         for (int i = 0; i < n; i++) {
             EventWrite e = events.get(i);
             calls[i] = e.call();
-            types[i] = e.type();
+            types[i] = e.type().name();
             nodes[i] = e.node();
             attempts[i] = e.attempt();
             dtmfs[i] = e.dtmf();
@@ -408,38 +331,5 @@ public class CallbackWriter {
         return json.writeValueAsString(new CallbackPayload(w.platformCallId(), w.channelId(), step.routing().digits(),
                 step.routing().reason().name(), step.routing().target(), step.path().nodes(), step.path().gather(),
                 step.path().exhausted().isEmpty() ? null : step.path().exhausted()));
-    }
-
-    private Connection open() throws SQLException {
-        Connection connection = dataSource.getConnection();
-        connection.setAutoCommit(false);
-        return connection;
-    }
-
-    private static void rollbackQuietly(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException | RuntimeException ignored) {
-            // the connection is replaced below when it is broken
-        }
-    }
-
-    private static Connection closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException | RuntimeException ignored) {
-                // already broken
-            }
-        }
-        return null;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
