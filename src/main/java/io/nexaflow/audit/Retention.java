@@ -1,7 +1,7 @@
 package io.nexaflow.audit;
 
 import io.agroal.api.AgroalDataSource;
-import io.nexaflow.api.Clock;
+import io.nexaflow.db.Timestamps;
 import io.nexaflow.call.Call;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.config.NexaflowConfig.Retention.Mode;
@@ -132,7 +132,7 @@ public class Retention {
         if (config.days().isEmpty()) {
             return null;
         }
-        return sweep(Clock.now().minus(Duration.ofDays(config.days().get())), config.mode(), config.batchSize());
+        return sweep(Timestamps.now().minus(Duration.ofDays(config.days().get())), config.mode(), config.batchSize());
     }
 
     /** Sweeps ended calls placed before {@code before} (and call-less events that arrived before it). */
@@ -223,7 +223,7 @@ public class Retention {
         allow(connection);
         Array calls = connection.createArrayOf("uuid", ids.toArray());
         try (PreparedStatement statement = connection.prepareStatement(ANONYMISE_CALLS)) {
-            statement.setObject(1, Clock.now().atOffset(ZoneOffset.UTC));
+            statement.setObject(1, Timestamps.now().atOffset(ZoneOffset.UTC));
             statement.setArray(2, calls);
             statement.setArray(3, connection.createArrayOf("text", from.toArray()));
             statement.setArray(4, connection.createArrayOf("text", to.toArray()));

@@ -36,8 +36,9 @@ public class CallEvent extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
+    /** The id of the call row (nexaflow's own), not Nexafone's callId. */
     @Column(name = "call_id")
-    public UUID callId;
+    public UUID call;
 
     @Enumerated(EnumType.STRING)
     public Type type;
@@ -57,7 +58,7 @@ public class CallEvent extends PanacheEntityBase {
 
     public static CallEvent of(UUID call, Type type, JsonNode payload, Instant at) {
         CallEvent event = new CallEvent();
-        event.callId = call;
+        event.call = call;
         event.type = type;
         event.payload = payload;
         event.at = at;

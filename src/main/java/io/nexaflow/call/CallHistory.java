@@ -6,10 +6,10 @@ import io.agroal.api.AgroalDataSource;
 import io.nexaflow.api.Cursor;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageRequest;
-import io.nexaflow.audit.Column;
-import io.nexaflow.audit.Export;
-import io.nexaflow.audit.ExportFormat;
-import io.nexaflow.audit.ExportWriter;
+import io.nexaflow.export.Column;
+import io.nexaflow.export.Export;
+import io.nexaflow.export.ExportFormat;
+import io.nexaflow.export.ExportWriter;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.DtmfView;
 import io.nexaflow.call.CallDtos.EventView;
@@ -125,7 +125,7 @@ public class CallHistory {
     @Transactional
     public CallView callWithEvents(UUID id) {
         Call call = find(id);
-        List<CallEvent> events = CallEvent.list("callId", Sort.ascending("id"), id);
+        List<CallEvent> events = CallEvent.list("call", Sort.ascending("id"), id);
         return CallView.of(call, events.stream().map(EventView::of).toList());
     }
 
@@ -133,7 +133,7 @@ public class CallHistory {
     @Transactional
     public Page<EventView> events(UUID id, PageRequest<Long> page) {
         find(id);
-        List<CallEvent> events = CallEvent.find("callId = ?1 and id > ?2", Sort.ascending("id"), id, page.after())
+        List<CallEvent> events = CallEvent.find("call = ?1 and id > ?2", Sort.ascending("id"), id, page.after())
                 .page(0, page.fetch()).list();
         return page.page(events.stream().map(EventView::of).toList(), e -> String.valueOf(e.seq()));
     }

@@ -5,7 +5,7 @@ import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
 import io.nexaflow.api.PageRequest;
-import io.nexaflow.audit.ExportFormat;
+import io.nexaflow.export.ExportFormat;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.EventView;
 import io.nexaflow.call.CallDtos.OriginateRequest;

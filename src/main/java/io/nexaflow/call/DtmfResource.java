@@ -3,7 +3,7 @@ package io.nexaflow.call;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
-import io.nexaflow.audit.ExportFormat;
+import io.nexaflow.export.ExportFormat;
 import io.nexaflow.call.CallDtos.DtmfView;
 import io.nexaflow.number.PhoneNumbers;
 import io.nexaflow.security.Roles;

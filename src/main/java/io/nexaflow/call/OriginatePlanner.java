@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nexaflow.call.CallDtos.OriginateRequest;
 import io.nexaflow.engine.FlowProgram;
-import io.nexaflow.engine.Path;
+import io.nexaflow.engine.Turn;
 import io.nexaflow.engine.Verb;
 import io.nexaflow.engine.VerbJson;
 import io.nexaflow.flow.model.FlowJson;
@@ -34,7 +34,7 @@ public final class OriginatePlanner {
     /** Renders a flow call's first verb with its signed callback URL (see {@code state.CallbackVerbs}). */
     @FunctionalInterface
     public interface StartVerb {
-        String render(FlowProgram program, UUID call, UUID revision, Path start);
+        String render(FlowProgram program, UUID call, UUID revision, Turn start);
     }
 
     /** The flow a FLOW call runs: its compiled program and the revision pinned on the call. */
@@ -45,7 +45,7 @@ public final class OriginatePlanner {
      * What the platform is told to run ({@code payload}, whose {@code action} is {@code action}), where the flow
      * starts ({@code start}, null for other kinds), and whether nexaflow expects callbacks.
      */
-    public record Plan(ObjectNode payload, JsonNode action, Path start, boolean expectsCallbacks) {
+    public record Plan(ObjectNode payload, JsonNode action, Turn start, boolean expectsCallbacks) {
     }
 
     private final PhoneNumbers numbers;
@@ -112,7 +112,7 @@ public final class OriginatePlanner {
     public Plan plan(Checked checked, UUID call, String accountId, FlowStart flow, StartVerb startVerb) {
         return switch (checked.kind()) {
             case FLOW -> {
-                Path start = flow.program().start();
+                Turn start = flow.program().start();
                 JsonNode action = read(startVerb.render(flow.program(), call, flow.revision(), start));
                 yield new Plan(payload(checked, accountId, action), action, start, !start.ended());
             }

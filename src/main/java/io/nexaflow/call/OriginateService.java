@@ -3,7 +3,7 @@ package io.nexaflow.call;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nexaflow.api.Clock;
+import io.nexaflow.db.Timestamps;
 import io.nexaflow.call.CallDtos.OriginateRequest;
 import io.nexaflow.call.OriginatePlanner.Checked;
 import io.nexaflow.call.OriginatePlanner.Plan;
@@ -103,7 +103,7 @@ public class OriginateService {
         QuarkusTransaction.requiringNew().run(() -> {
             Call c = Call.findById(id);
             transition(c, Call.Status.ORIGINATING, null);
-            CallEvent.of(id, CallEvent.Type.ORIGINATE_REQUEST, payload, Clock.now()).persist();
+            CallEvent.of(id, CallEvent.Type.ORIGINATE_REQUEST, payload, Timestamps.now()).persist();
         });
 
         NexafoneClient.Result result;
@@ -147,7 +147,7 @@ public class OriginateService {
 
     private Call create(UUID id, Checked checked, FlowRevision revision, Plan plan, String idempotencyKey,
                         String requestHash, String who) {
-        Instant now = Clock.now();
+        Instant now = Timestamps.now();
         Call call = new Call();
         call.id = id;
         call.kind = checked.kind();
@@ -175,7 +175,7 @@ public class OriginateService {
     private Call finish(UUID id, Call.Status status, String callId, String error, List<NexafoneClient.Attempt> attempts,
                         Plan plan) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Instant now = Clock.now();
+            Instant now = Timestamps.now();
             Call call = Call.findById(id);
             for (NexafoneClient.Attempt attempt : attempts) {
                 ObjectNode response = json.createObjectNode();
@@ -207,7 +207,7 @@ public class OriginateService {
             // Only when a callback overtook the platform's answer; recorded as before, but worth a look.
             LOG.warnf("call %s: moving from %s to %s, which the lifecycle does not expect", call.id, call.status, to);
         }
-        change.apply(call, Clock.now());
+        change.apply(call, Timestamps.now());
     }
 
     private Optional<Call> replay(String idempotencyKey, String requestHash) {

@@ -52,7 +52,7 @@ public final class FlowProgram {
     }
 
     /** What a new call runs first. */
-    public Path start() {
+    public Turn start() {
         return walk(flow.start(), Attempts.none());
     }
 
@@ -61,7 +61,7 @@ public final class FlowProgram {
      *
      * @throws IllegalArgumentException when {@code from} is not a node of this flow
      */
-    public Path walk(String from, Attempts attempts) {
+    public Turn walk(String from, Attempts attempts) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(attempts, "attempts");
         var entered = new ArrayList<String>();
@@ -70,7 +70,7 @@ public final class FlowProgram {
         String at = from;
         for (int step = 0; step < MAX_STEPS; step++) {
             if (at == null) {
-                return new Path(entered, null, attempts, false, exhausted, dialed);
+                return new Turn(entered, null, attempts, false, exhausted, dialed);
             }
             Node node = compiled(at).node;
             if (node instanceof Node.Play play) {
@@ -82,7 +82,7 @@ public final class FlowProgram {
                 at = dial.next();
             } else if (node instanceof Node.Hangup) {
                 entered.add(at);
-                return new Path(entered, null, attempts, true, exhausted, dialed);
+                return new Turn(entered, null, attempts, true, exhausted, dialed);
             } else if (node instanceof Node.Gather gather) {
                 if (attempts.of(at) + 1 > gather.maxAttempts()) {
                     // A gather exhausted twice in one walk means its way out leads back to it: stop there.
@@ -91,18 +91,18 @@ public final class FlowProgram {
                         exhausted.add(at);
                     }
                     if (again || gather.onMaxAttempts() == null) {
-                        return new Path(entered, null, attempts, true, exhausted, dialed);
+                        return new Turn(entered, null, attempts, true, exhausted, dialed);
                     }
                     at = gather.onMaxAttempts();
                 } else {
                     entered.add(at);
-                    return new Path(entered, at, attempts.enter(at), false, exhausted, dialed);
+                    return new Turn(entered, at, attempts.enter(at), false, exhausted, dialed);
                 }
             } else {
                 throw new IllegalStateException("unknown node kind " + node.getClass());
             }
         }
-        return new Path(entered, null, attempts, true, exhausted, dialed);
+        return new Turn(entered, null, attempts, true, exhausted, dialed);
     }
 
     /**
@@ -139,9 +139,9 @@ public final class FlowProgram {
     }
 
     /** A gather callback: routes the input, then walks on from where it leads. */
-    public Step callback(String gatherNode, Attempts attempts, String dtmf) {
+    public Routed callback(String gatherNode, Attempts attempts, String dtmf) {
         Routing routing = route(gatherNode, dtmf);
-        return new Step(routing, walk(routing.target(), attempts));
+        return new Routed(routing, walk(routing.target(), attempts));
     }
 
     /**
@@ -151,7 +151,7 @@ public final class FlowProgram {
      * @param channelId   echoed into the ending gather's data when not null
      * @throws IllegalArgumentException when the path does not fit this flow (no walk of it yields such a path)
      */
-    public String render(Path path, String callbackUrl, String channelId) {
+    public String render(Turn path, String callbackUrl, String channelId) {
         List<String> ids = path.nodes();
         int count = ids.size();
         if (path.gather() != null) {
@@ -212,7 +212,7 @@ public final class FlowProgram {
     }
 
     /** The outcome of one gather callback: how the input was routed, and what runs next. */
-    public record Step(Routing routing, Path path) {
+    public record Routed(Routing routing, Turn turn) {
     }
 
     private Routing invalid(String gatherNode, Node.Gather gather, String input) {

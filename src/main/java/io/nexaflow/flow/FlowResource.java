@@ -54,11 +54,11 @@ public class FlowResource {
 
     private final FlowService flows;
     private final RevisionPrograms programs;
-    private final FlowSimulator simulator;
+    private final FlowDryRun simulator;
     private final FlowChecks checks;
     private final SecurityIdentity identity;
 
-    public FlowResource(FlowService flows, RevisionPrograms programs, FlowSimulator simulator, FlowChecks checks,
+    public FlowResource(FlowService flows, RevisionPrograms programs, FlowDryRun simulator, FlowChecks checks,
                         SecurityIdentity identity) {
         this.flows = flows;
         this.programs = programs;
@@ -199,13 +199,13 @@ public class FlowResource {
             + "one) with the given inputs and returns every step: the gather that got each input, how it was routed, "
             + "the nodes entered and the exact verb JSON Nexafone would be answered. Touches neither Nexafone nor "
             + "the calls table.")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowSimulator.Request.class),
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowDryRun.SimulationRequest.class),
             examples = @ExampleObject(name = "time out, press 7, press 2", value = "{\"inputs\": [\"\", \"7\", \"2\"]}")))
     @APIResponse(responseCode = "200", description = "The trace",
-            content = @Content(schema = @Schema(implementation = FlowSimulator.Trace.class)))
+            content = @Content(schema = @Schema(implementation = FlowDryRun.Simulation.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
-    public FlowSimulator.Trace simulate(@PathParam("id") UUID id, FlowSimulator.Request request) {
+    public FlowDryRun.Simulation simulate(@PathParam("id") UUID id, FlowDryRun.SimulationRequest request) {
         requireBody(request);
         if (request.inputs() != null && request.inputs().size() > 1000) {
             throw ProblemException.invalid("Invalid simulation", List.of(new Problem.FieldError("/inputs",

@@ -1,7 +1,7 @@
 package io.nexaflow.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nexaflow.api.Clock;
+import io.nexaflow.db.Timestamps;
 import io.nexaflow.api.Cursor;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageRequest;
@@ -52,7 +52,7 @@ public class FlowService {
         if (Flow.count("lower(name) = ?1 and deletedAt is null", checked.name.toLowerCase()) > 0) {
             throw nameTaken(checked.name);
         }
-        Instant now = Clock.now();
+        Instant now = Timestamps.now();
         Flow flow = new Flow();
         flow.id = UUID.randomUUID();
         flow.name = checked.name;
@@ -79,7 +79,7 @@ public class FlowService {
                 && Flow.count("lower(name) = ?1 and deletedAt is null and id <> ?2", checked.name.toLowerCase(), id) > 0) {
             throw nameTaken(checked.name);
         }
-        Instant now = Clock.now();
+        Instant now = Timestamps.now();
         FlowRevision latest = revisionEntity(flow, flow.latestVersion);
         FlowRevision current = latest;
         // An unchanged definition is not a new revision: equal flows compare equal by their canonical hash.
@@ -126,7 +126,7 @@ public class FlowService {
                     running + " call(s) are running on flow " + id + "; delete it once they have ended");
         }
         // Kept, marked deleted: the audit trail of past calls still points at its revisions.
-        flow.deletedAt = Clock.now();
+        flow.deletedAt = Timestamps.now();
         LOG.infof("flow %s '%s' deleted by %s", flow.id, flow.name, who);
     }
 
@@ -154,7 +154,7 @@ public class FlowService {
         if (!Objects.equals(flow.activeVersion, version)) {
             LOG.infof("flow %s: revision %d published by %s (was %s)", flow.id, version, who, flow.activeVersion);
             flow.activeVersion = version;
-            flow.updatedAt = Clock.now();
+            flow.updatedAt = Timestamps.now();
         }
         return view(flow, revision.definition, null);
     }

@@ -2,7 +2,7 @@ package io.nexaflow.sandbox;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nexaflow.api.Clock;
+import io.nexaflow.db.Timestamps;
 import io.nexaflow.problem.Problem.FieldError;
 import io.nexaflow.sandbox.SandboxDtos.CallSummary;
 import io.nexaflow.sandbox.SandboxDtos.SimulatedCallView;
@@ -60,7 +60,7 @@ final class SimulatedCall {
     final JsonNode request;
     final String fromChannel;
     final String toChannel;
-    final Instant createdAt = Clock.now();
+    final Instant createdAt = Timestamps.now();
 
     /** Read without the monitor when evicting; written only under it. */
     volatile State state = State.QUEUED;
@@ -86,7 +86,7 @@ final class SimulatedCall {
     }
 
     void step(TranscriptStep.Builder step) {
-        steps.add(step.build(steps.size() + 1, Clock.now()));
+        steps.add(step.build(steps.size() + 1, Timestamps.now()));
     }
 
     /** Ends the call: no wait of it fires any more, and the transcript says why. */
@@ -95,7 +95,7 @@ final class SimulatedCall {
         gather = null;
         this.reason = reason;
         this.error = error;
-        endedAt = Clock.now();
+        endedAt = Timestamps.now();
         step(TranscriptStep.kind("ended").reason(reason).message(error).errors(errors));
         state = State.ENDED;
         if (error == null) {

@@ -1,6 +1,6 @@
 package io.nexaflow.security;
 
-import io.nexaflow.api.Clock;
+import io.nexaflow.db.Timestamps;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.problem.Problem.FieldError;
 import io.nexaflow.problem.ProblemException;
@@ -97,7 +97,7 @@ public class ApiKeyResource {
         stored.keyHash = KeyHash.sha256(key);
         stored.keyPrefix = KeyHash.prefix(key);
         stored.createdBy = identity.getPrincipal().getName();
-        stored.createdAt = Clock.now();
+        stored.createdAt = Timestamps.now();
         stored.persist();
         LOG.infof("API key %s '%s' (%s) created by %s", stored.keyPrefix, stored.name, stored.role, stored.createdBy);
         return Response.created(uri.getAbsolutePathBuilder().path(stored.id.toString()).build())
@@ -126,7 +126,7 @@ public class ApiKeyResource {
             throw ProblemException.notFound("No API key " + id);
         }
         if (key.revokedAt == null) {
-            key.revokedAt = Clock.now();
+            key.revokedAt = Timestamps.now();
             LOG.infof("API key %s '%s' revoked by %s", key.keyPrefix, key.name, identity.getPrincipal().getName());
         }
     }

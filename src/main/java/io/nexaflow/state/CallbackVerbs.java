@@ -2,7 +2,7 @@ package io.nexaflow.state;
 
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
-import io.nexaflow.engine.Path;
+import io.nexaflow.engine.Turn;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
@@ -35,14 +35,14 @@ public class CallbackVerbs {
     }
 
     /** Signs a token for the path's gather (if any) and renders the verb of call {@code call}; channelId may be null. */
-    public String signAndRender(FlowProgram program, UUID call, UUID revision, Path path, String channelId) {
+    public String signAndRender(FlowProgram program, UUID call, UUID revision, Turn path, String channelId) {
         String callback = path.gather() == null ? null
                 : signedUrl(new StateToken(call, revision, path.gather(), path.attempts()));
         return program.render(path, callback, channelId);
     }
 
     /** The verb of a dry run: the gather's URL shows where a signed token would go; nothing is signed. */
-    public String renderUnsigned(FlowProgram program, Path path) {
+    public String renderUnsigned(FlowProgram program, Turn path) {
         return program.render(path, path.ended() ? null : base + UNSIGNED, null);
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nexaflow.api.Clock;
+import io.nexaflow.db.Timestamps;
 import io.nexaflow.call.CallEvent;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
@@ -84,7 +84,7 @@ public class CallbackHandler {
     }
 
     public Uni<Answer> handle(String token, byte[] body) {
-        Instant at = Clock.now();
+        Instant at = Timestamps.now();
         Callback callback;
         try {
             callback = parse(body);
@@ -119,8 +119,8 @@ public class CallbackHandler {
     private Uni<Answer> route(StateToken state, Callback callback, FlowProgram program, Instant at) {
         CallbackWrite write;
         try {
-            FlowProgram.Step step = program.callback(state.node(), state.attempts(), callback.dtmf());
-            String verb = urls.signAndRender(program, state.call(), state.revision(), step.path(), callback.channelId());
+            FlowProgram.Routed step = program.callback(state.node(), state.attempts(), callback.dtmf());
+            String verb = urls.signAndRender(program, state.call(), state.revision(), step.turn(), callback.channelId());
             write = new CallbackWrite(state.call(), callback.callId(), state.node(), state.attempt(), callback.dtmf(),
                     callback.channelId(), step, verb, at);
         } catch (RuntimeException e) {

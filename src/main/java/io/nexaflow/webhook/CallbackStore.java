@@ -10,7 +10,7 @@ import io.nexaflow.call.StatusChange;
 import io.nexaflow.commit.GroupCommit;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
-import io.nexaflow.engine.Path;
+import io.nexaflow.engine.Turn;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -200,7 +200,7 @@ public class CallbackStore {
         String[] at = new String[n];
         for (int i = 0; i < n; i++) {
             CallbackWrite w = writes.get(i);
-            Path path = w.step().path();
+            Turn path = w.step().turn();
             calls[i] = w.call();
             platformIds[i] = w.platformCallId();
             nodes[i] = w.node();
@@ -327,9 +327,9 @@ public class CallbackStore {
     }
 
     private String callbackPayload(CallbackWrite w) throws Exception {
-        FlowProgram.Step step = w.step();
+        FlowProgram.Routed step = w.step();
         return json.writeValueAsString(new CallbackPayload(w.platformCallId(), w.channelId(), step.routing().digits(),
-                step.routing().reason().name(), step.routing().target(), step.path().nodes(), step.path().gather(),
-                step.path().exhausted().isEmpty() ? null : step.path().exhausted()));
+                step.routing().reason().name(), step.routing().target(), step.turn().nodes(), step.turn().gather(),
+                step.turn().exhausted().isEmpty() ? null : step.turn().exhausted()));
     }
 }

@@ -10,7 +10,7 @@ import java.util.UUID;
  * {@code verb} is the exact JSON answered once the write commits.
  */
 public record CallbackWrite(UUID call, String platformCallId, String node, int attempt, String dtmf,
-                            String channelId, FlowProgram.Step step, String verb, Instant at)
+                            String channelId, FlowProgram.Routed step, String verb, Instant at)
         implements CallbackStore.Write {
 
     /** A callback is recorded once per (call, gather node, attempt). */

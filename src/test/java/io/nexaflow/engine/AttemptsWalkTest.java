@@ -31,9 +31,9 @@ class AttemptsWalkTest {
 
     @Test
     void startCountsTheFirstEntry() {
-        Path start = menu.start();
+        Turn start = menu.start();
 
-        assertThat(start).isEqualTo(new Path(List.of("menu"), "menu", Attempts.of(Map.of("menu", 1)), false,
+        assertThat(start).isEqualTo(new Turn(List.of("menu"), "menu", Attempts.of(Map.of("menu", 1)), false,
                 List.of(), List.of()));
     }
 
@@ -42,13 +42,13 @@ class AttemptsWalkTest {
         var step = menu.callback("menu", Attempts.of(Map.of("menu", 1)), "9");
 
         assertThat(step.routing()).isEqualTo(new Routing("9", RouteReason.REPEAT, "menu"));
-        assertThat(step.path()).isEqualTo(new Path(List.of("menu"), "menu", Attempts.of(Map.of("menu", 2)), false,
+        assertThat(step.turn()).isEqualTo(new Turn(List.of("menu"), "menu", Attempts.of(Map.of("menu", 2)), false,
                 List.of(), List.of()));
     }
 
     @Test
     void comingBackThroughAPlayCountsUpToo() {
-        Path path = menu.callback("menu", Attempts.of(Map.of("menu", 1)), "1").path();
+        Turn path = menu.callback("menu", Attempts.of(Map.of("menu", 1)), "1").turn();
 
         assertThat(path.nodes()).containsExactly("again", "menu");
         assertThat(path.gather()).isEqualTo("menu");
@@ -60,15 +60,15 @@ class AttemptsWalkTest {
         var step = menu.callback("menu", Attempts.of(Map.of("menu", 2)), "9");
 
         assertThat(step.routing().reason()).isEqualTo(RouteReason.REPEAT);
-        assertThat(step.path()).isEqualTo(new Path(List.of("sorry", "bye"), null, Attempts.of(Map.of("menu", 2)), true,
+        assertThat(step.turn()).isEqualTo(new Turn(List.of("sorry", "bye"), null, Attempts.of(Map.of("menu", 2)), true,
                 List.of("menu"), List.of()));
-        assertSameJson(menu.render(step.path(), CALLBACK, null), tree("""
+        assertSameJson(menu.render(step.turn(), CALLBACK, null), tree("""
                 {"type":"play","data":{"audioUrl":"https://cdn.test/sorry.wav","action":{"type":"hangup","data":{}}}}"""));
     }
 
     @Test
     void maxAttemptsReachedAfterAPlayNestsOnMaxAttemptsInThePlay() {
-        Path path = menu.callback("menu", Attempts.of(Map.of("menu", 2)), "1").path();
+        Turn path = menu.callback("menu", Attempts.of(Map.of("menu", 2)), "1").turn();
 
         assertThat(path.nodes()).containsExactly("again", "sorry", "bye");
         assertThat(path.exhausted()).containsExactly("menu");
@@ -89,13 +89,13 @@ class AttemptsWalkTest {
                 }"""));
         Attempts once = program.start().attempts();
 
-        Path repeat = program.callback("menu", once, "9").path();
-        assertThat(repeat).isEqualTo(new Path(List.of(), null, once, true, List.of("menu"), List.of()));
+        Turn repeat = program.callback("menu", once, "9").turn();
+        assertThat(repeat).isEqualTo(new Turn(List.of(), null, once, true, List.of("menu"), List.of()));
         assertThat(repeat.ended()).isTrue();
         assertSameJson(program.render(repeat, CALLBACK, "ch-1"), tree(HANGUP));
 
-        Path viaPlay = program.callback("menu", once, "1").path();
-        assertThat(viaPlay).isEqualTo(new Path(List.of("intro"), null, once, true, List.of("menu"), List.of()));
+        Turn viaPlay = program.callback("menu", once, "1").turn();
+        assertThat(viaPlay).isEqualTo(new Turn(List.of("intro"), null, once, true, List.of("menu"), List.of()));
         assertSameJson(program.render(viaPlay, CALLBACK, null), tree("""
                 {"type":"play","data":{"audioUrl":"https://cdn.test/intro.wav","action":{"type":"hangup","data":{}}}}"""));
     }
@@ -112,9 +112,9 @@ class AttemptsWalkTest {
                 }"""));
         Attempts both = Attempts.of(Map.of("a", 1, "b", 1));
 
-        Path path = program.walk("a", both);
+        Turn path = program.walk("a", both);
 
-        assertThat(path).isEqualTo(new Path(List.of(), null, both, true, List.of("a", "b"), List.of()));
+        assertThat(path).isEqualTo(new Turn(List.of(), null, both, true, List.of("a", "b"), List.of()));
         assertSameJson(program.render(path, CALLBACK, null), tree(HANGUP));
     }
 
@@ -131,7 +131,7 @@ class AttemptsWalkTest {
                   }
                 }"""));
 
-        Path path = program.walk("a", Attempts.of(Map.of("a", 1, "b", 1)));
+        Turn path = program.walk("a", Attempts.of(Map.of("a", 1, "b", 1)));
 
         assertThat(path.nodes()).containsExactly("p", "q");
         assertThat(path.exhausted()).containsExactly("a", "b");
@@ -150,9 +150,9 @@ class AttemptsWalkTest {
                   }
                 }"""));
 
-        Path path = program.walk("a", Attempts.of(Map.of("a", 1)));
+        Turn path = program.walk("a", Attempts.of(Map.of("a", 1)));
 
-        assertThat(path).isEqualTo(new Path(List.of("b"), "b", Attempts.of(Map.of("a", 1, "b", 1)), false,
+        assertThat(path).isEqualTo(new Turn(List.of("b"), "b", Attempts.of(Map.of("a", 1, "b", 1)), false,
                 List.of("a"), List.of()));
     }
 
@@ -168,9 +168,9 @@ class AttemptsWalkTest {
                   }
                 }"""));
 
-        Path path = program.start();
+        Turn path = program.start();
 
-        assertThat(path).isEqualTo(new Path(List.of("sales", "support", "bye"), null, Attempts.none(), false,
+        assertThat(path).isEqualTo(new Turn(List.of("sales", "support", "bye"), null, Attempts.none(), false,
                 List.of(), List.of("+911203135800", "sip:support@pbx.test")));
         assertSameJson(program.render(path, null, null), tree("""
                 {"type":"dial","timeout":30,"data":{"number":"+911203135800","action":
@@ -185,7 +185,7 @@ class AttemptsWalkTest {
                 "a", new Node.Play(audio, "b"),
                 "b", new Node.Play(audio, "a"))));
 
-        Path path = program.start();
+        Turn path = program.start();
 
         assertThat(path.nodes()).hasSize(FlowProgram.MAX_STEPS);
         assertThat(path.hangup()).isTrue();

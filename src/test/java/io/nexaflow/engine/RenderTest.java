@@ -27,7 +27,7 @@ class RenderTest {
               }
             }"""));
 
-    private final Path againThenMenu = program.callback("menu", Attempts.of(Map.of("menu", 1)), "1").path();
+    private final Turn againThenMenu = program.callback("menu", Attempts.of(Map.of("menu", 1)), "1").turn();
 
     @Test
     void channelIdIsEchoedIntoTheFollowingGather() {
@@ -59,7 +59,7 @@ class RenderTest {
         String url = "https://example.test/cb?s=\"quoted\"\\back\\slash&x=</script>";
         String channel = "ch\"1\\2\n\t\u0001\u2028é€😀";
 
-        String verb = program.render(new Path(List.of("menu"), "menu", Attempts.of(Map.of("menu", 1)), false,
+        String verb = program.render(new Turn(List.of("menu"), "menu", Attempts.of(Map.of("menu", 1)), false,
                 List.of(), List.of()), url, channel);
 
         ObjectNode expected = JSON.createObjectNode().put("type", "gather");
@@ -92,13 +92,13 @@ class RenderTest {
     @Test
     void pathsThatNoWalkProducesAreRejected() {
         Attempts once = Attempts.of(Map.of("menu", 1));
-        assertThatThrownBy(() -> program.render(new Path(List.of("menu", "again"), "menu", once, false, List.of(), List.of()),
+        assertThatThrownBy(() -> program.render(new Turn(List.of("menu", "again"), "menu", once, false, List.of(), List.of()),
                 CALLBACK, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> program.render(new Path(List.of("menu"), null, once, false, List.of(), List.of()),
+        assertThatThrownBy(() -> program.render(new Turn(List.of("menu"), null, once, false, List.of(), List.of()),
                 CALLBACK, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> program.render(new Path(List.of(), null, once, false, List.of(), List.of()),
+        assertThatThrownBy(() -> program.render(new Turn(List.of(), null, once, false, List.of(), List.of()),
                 CALLBACK, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> program.render(new Path(List.of("ghost"), null, once, true, List.of(), List.of()),
+        assertThatThrownBy(() -> program.render(new Turn(List.of("ghost"), null, once, true, List.of(), List.of()),
                 CALLBACK, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> program.render(againThenMenu, null, null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("callbackUrl");

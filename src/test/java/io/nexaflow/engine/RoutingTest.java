@@ -77,7 +77,7 @@ class RoutingTest {
         var step = PROGRAM.callback("ask", Attempts.of(java.util.Map.of("ask", 1)), "5");
 
         assertThat(step.routing().target()).isEqualTo("other");
-        assertThat(step.path().nodes()).containsExactly("other", "bye");
-        assertThat(step.path().hangup()).isTrue();
+        assertThat(step.turn().nodes()).containsExactly("other", "bye");
+        assertThat(step.turn().hangup()).isTrue();
     }
 }

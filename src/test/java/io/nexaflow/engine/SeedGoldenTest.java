@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SeedGoldenTest {
 
     private final FlowProgram program = new FlowProgram(TestFlows.flow(Examples.SEED_IVR_DEFINITION));
-    private final Path start = program.start();
+    private final Turn start = program.start();
 
     @Test
     void startIsTheAdvancedPayloadAction() {
@@ -39,9 +39,9 @@ class SeedGoldenTest {
         var step = program.callback("menu", start.attempts(), "1");
 
         assertThat(step.routing()).isEqualTo(new Routing("1", RouteReason.MATCH, "thanks"));
-        assertGolden(step.path(), "handle-dtmf-1.json");
-        assertThat(step.path().nodes()).containsExactly("thanks", "bye");
-        assertThat(step.path().dialed()).isEmpty();
+        assertGolden(step.turn(), "handle-dtmf-1.json");
+        assertThat(step.turn().nodes()).containsExactly("thanks", "bye");
+        assertThat(step.turn().dialed()).isEmpty();
     }
 
     @Test
@@ -49,9 +49,9 @@ class SeedGoldenTest {
         var step = program.callback("menu", start.attempts(), "2");
 
         assertThat(step.routing()).isEqualTo(new Routing("2", RouteReason.MATCH, "agent"));
-        assertGolden(step.path(), "handle-dtmf-2.json");
-        assertThat(step.path().nodes()).containsExactly("agent", "feedback", "bye");
-        assertThat(step.path().dialed()).containsExactly("072178xxxxx");
+        assertGolden(step.turn(), "handle-dtmf-2.json");
+        assertThat(step.turn().nodes()).containsExactly("agent", "feedback", "bye");
+        assertThat(step.turn().dialed()).containsExactly("072178xxxxx");
     }
 
     @Test
@@ -59,7 +59,7 @@ class SeedGoldenTest {
         var step = program.callback("menu", start.attempts(), "7");
 
         assertThat(step.routing()).isEqualTo(new Routing("7", RouteReason.INVALID, "invalid"));
-        assertGolden(step.path(), "handle-dtmf-fallback.json");
+        assertGolden(step.turn(), "handle-dtmf-fallback.json");
     }
 
     @Test
@@ -67,10 +67,10 @@ class SeedGoldenTest {
         var step = program.callback("menu", start.attempts(), null);
 
         assertThat(step.routing()).isEqualTo(new Routing("", RouteReason.TIMEOUT, "invalid"));
-        assertGolden(step.path(), "handle-dtmf-fallback.json");
+        assertGolden(step.turn(), "handle-dtmf-fallback.json");
     }
 
-    private void assertGolden(Path path, String file) {
+    private void assertGolden(Turn path, String file) {
         JsonNode expected = golden(file);
         String verb = program.render(path, CALLBACK, "channel-is-not-used-when-no-gather-follows");
 

@@ -1,10 +1,10 @@
 package io.nexaflow.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nexaflow.api.Clock;
+import io.nexaflow.db.Timestamps;
 import io.nexaflow.call.Call;
 import io.nexaflow.engine.FlowProgram;
-import io.nexaflow.engine.Path;
+import io.nexaflow.engine.Turn;
 import io.nexaflow.flow.FlowRevision;
 import io.nexaflow.flow.RevisionPrograms;
 import io.nexaflow.state.CallbackVerbs;
@@ -43,7 +43,7 @@ public class LiveCalls {
                 FlowRevision.<FlowRevision>find("flowId = ?1 and version = ?2", UUID.fromString(flowId), version)
                         .firstResult());
         FlowProgram program = programs.of(revision);
-        Path start = program.start();
+        Turn start = program.start();
         QuarkusTransaction.requiringNew().run(() -> {
             Call call = new Call();
             call.id = id;
@@ -57,7 +57,7 @@ public class LiveCalls {
             call.status = Call.Status.IN_PROGRESS;
             call.currentNode = start.gather();
             call.attempts = Flows.JSON.valueToTree(start.attempts().asMap());
-            call.createdAt = Clock.now();
+            call.createdAt = Timestamps.now();
             call.updatedAt = call.createdAt;
             call.persist();
         });

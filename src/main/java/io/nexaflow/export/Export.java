@@ -1,6 +1,6 @@
-package io.nexaflow.audit;
+package io.nexaflow.export;
 
-import io.nexaflow.api.Clock;
+import io.nexaflow.db.Timestamps;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
@@ -17,7 +17,7 @@ public record Export(StreamingOutput body, ExportFormat format, String what) {
     public Response download() {
         return Response.ok(body, format.contentType())
                 .header("Content-Disposition", "attachment; filename=\"nexaflow-" + what + "-"
-                        + STAMP.format(Clock.now()) + "." + format.extension() + "\"")
+                        + STAMP.format(Timestamps.now()) + "." + format.extension() + "\"")
                 .build();
     }
 }

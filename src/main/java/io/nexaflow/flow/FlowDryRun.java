@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nexaflow.engine.FlowProgram;
-import io.nexaflow.engine.Path;
+import io.nexaflow.engine.Turn;
 import io.nexaflow.engine.Routing;
 import io.nexaflow.state.CallbackVerbs;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,10 +17,10 @@ import java.util.Map;
 
 /** A dry run of a flow revision: the verbs a call would get for given inputs, without Nexafone or a call row. */
 @ApplicationScoped
-public class FlowSimulator {
+public class FlowDryRun {
 
     @Schema(name = "SimulationRequest")
-    public record Request(
+    public record SimulationRequest(
             @Schema(description = "Digits pressed at each gather in turn; \"\" lets the gather time out",
                     example = "[\"\", \"7\", \"2\"]") List<String> inputs,
             @Schema(description = "Revision to run (default: the published one, else the latest)") Integer version) {
@@ -28,7 +28,7 @@ public class FlowSimulator {
 
     @Schema(name = "SimulationStep")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Step(
+    public record SimulationStep(
             @Schema(description = "The gather the input was given to (absent for the call's start)") String node,
             @Schema(description = "What was pressed (absent for the call's start)") String input,
             @Schema(description = "How the input was routed") Routing route,
@@ -40,21 +40,21 @@ public class FlowSimulator {
     }
 
     @Schema(name = "Simulation")
-    public record Trace(int version, List<Step> steps, boolean ended,
+    public record Simulation(int version, List<SimulationStep> steps, boolean ended,
                         @Schema(description = "Inputs left over once the call had ended") List<String> unusedInputs) {
     }
 
     private final ObjectMapper json;
     private final CallbackVerbs verbs;
 
-    public FlowSimulator(ObjectMapper json, CallbackVerbs verbs) {
+    public FlowDryRun(ObjectMapper json, CallbackVerbs verbs) {
         this.json = json;
         this.verbs = verbs;
     }
 
-    public Trace run(FlowProgram program, int version, List<String> inputs) {
-        List<Step> steps = new ArrayList<>();
-        Path path = program.start();
+    public Simulation run(FlowProgram program, int version, List<String> inputs) {
+        List<SimulationStep> steps = new ArrayList<>();
+        Turn path = program.start();
         steps.add(step(program, null, null, null, path));
         int used = 0;
         for (String input : inputs == null ? List.<String>of() : inputs) {
@@ -62,23 +62,23 @@ public class FlowSimulator {
                 break;
             }
             String gather = path.gather();
-            FlowProgram.Step next = program.callback(gather, path.attempts(), input);
-            path = next.path();
+            FlowProgram.Routed next = program.callback(gather, path.attempts(), input);
+            path = next.turn();
             steps.add(step(program, gather, input == null ? "" : input, next.routing(), path));
             used++;
         }
         List<String> unused = inputs == null ? List.of() : inputs.subList(used, inputs.size());
-        return new Trace(version, steps, path.ended(), unused);
+        return new Simulation(version, steps, path.ended(), unused);
     }
 
-    private Step step(FlowProgram program, String node, String input, Routing routing, Path path) {
+    private SimulationStep step(FlowProgram program, String node, String input, Routing routing, Turn path) {
         JsonNode verb;
         try {
             verb = json.readTree(verbs.renderUnsigned(program, path));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return new Step(node, input, routing, path.nodes(), verb, path.gather(), path.attempts().asMap(),
+        return new SimulationStep(node, input, routing, path.nodes(), verb, path.gather(), path.attempts().asMap(),
                 path.exhausted().isEmpty() ? null : path.exhausted());
     }
 }

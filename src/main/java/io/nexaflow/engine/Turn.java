@@ -14,10 +14,10 @@ import java.util.Objects;
  * @param exhausted gathers whose maxAttempts ran out during this walk, in order, each once
  * @param dialed    numbers of the dial nodes entered, in order
  */
-public record Path(List<String> nodes, String gather, Attempts attempts, boolean hangup, List<String> exhausted,
+public record Turn(List<String> nodes, String gather, Attempts attempts, boolean hangup, List<String> exhausted,
                    List<String> dialed) {
 
-    public Path {
+    public Turn {
         nodes = List.copyOf(nodes);
         Objects.requireNonNull(attempts, "attempts");
         exhausted = List.copyOf(exhausted);

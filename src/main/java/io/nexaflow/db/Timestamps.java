@@ -1,11 +1,11 @@
-package io.nexaflow.api;
+package io.nexaflow.db;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** Timestamps as PostgreSQL keeps them (microseconds), so a value read back equals the value written. */
-public final class Clock {
-    private Clock() {
+public final class Timestamps {
+    private Timestamps() {
     }
 
     public static Instant now() {

@@ -1,4 +1,4 @@
-package io.nexaflow.audit;
+package io.nexaflow.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -1,0 +1,50 @@
+package io.nexaflow.arch;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The dependency rules of docs/architecture.md, checked on the compiled main classes: no package cycle, and the
+ * flow engine stays pure (no Quarkus, database or HTTP), so it is the bottom every other layer builds on.
+ */
+class PackageRulesTest {
+
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.nexaflow");
+    }
+
+    @Test
+    void noPackageCycles() {
+        // (**) makes every package, subpackages included, a slice of its own.
+        slices().matching("io.nexaflow.(**)").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void theEngineAndTheFlowModelArePure() {
+        noClasses().that().resideInAnyPackage("io.nexaflow.engine..", "io.nexaflow.flow.model..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta.persistence..",
+                        "jakarta.ws.rs..", "jakarta.enterprise..", "io.agroal..", "java.sql..", "io.vertx..",
+                        "org.hibernate..")
+                .check(main);
+    }
+
+    @Test
+    void theLowerLayersDoNotReachUp() {
+        noClasses().that().resideInAnyPackage("io.nexaflow.verb", "io.nexaflow.engine", "io.nexaflow.flow.model",
+                        "io.nexaflow.state", "io.nexaflow.commit", "io.nexaflow.export", "io.nexaflow.nexafone",
+                        "io.nexaflow.number", "io.nexaflow.problem", "io.nexaflow.config", "io.nexaflow.db")
+                .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.flow", "io.nexaflow.call",
+                        "io.nexaflow.webhook", "io.nexaflow.sandbox", "io.nexaflow.audit", "io.nexaflow.security")
+                .check(main);
+    }
+}
