@@ -1,6 +1,6 @@
 // Regenerates the handle-dtmf-*.json goldens by running the vendor page's own /api/handle-dtmf handler
 // and writing what its res.json(...) sends. Usage, from this folder:
-//   node from-vendor-page.js ../../../../../shared/seed/nexafone-voice-call-flow-reference.txt
+//   node from-vendor-page.js ../../../../docs/nexafone-voice-call-flow-reference.txt
 const fs = require("fs");
 const page = fs.readFileSync(process.argv[2], "utf8");
 const from = page.indexOf('app.post("/api/handle-dtmf"');

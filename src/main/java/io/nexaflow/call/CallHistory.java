@@ -34,7 +34,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The read side of the audit trail (ARCHITECTURE §6): calls and DTMF inputs by number, flow, revision, status
+ * The read side of the audit trail (docs/architecture.md, "Data model"): calls and DTMF inputs by number, flow, revision, status
  * and time, newest first. Pages use keyset cursors; exports stream from a database cursor, row by row.
  */
 @ApplicationScoped

@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * One flow revision, ready to run calls: walks the graph, routes gather input and renders the Nexafone verb
- * JSON (ARCHITECTURE §3, §4). Built once per revision; immutable and thread-safe.
+ * JSON (docs/architecture.md, "Flows and the engine"). Built once per revision; immutable and thread-safe.
  *
  * <p>Rendering is on the callback hot path (§11), so each node's verb text is computed here once, with a
  * slot for what is only known per call: the nested next verb, the callback URL and the channelId.
@@ -106,7 +106,7 @@ public final class FlowProgram {
     }
 
     /**
-     * Decides where a gather's input leads (ARCHITECTURE §4).
+     * Decides where a gather's input leads (docs/architecture.md, "Flows and the engine").
      *
      * @param dtmf what Nexafone reported; null or "" when nothing was pressed
      * @throws IllegalArgumentException when {@code gatherNode} is not a gather of this flow

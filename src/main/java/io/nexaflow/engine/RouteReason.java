@@ -1,6 +1,6 @@
 package io.nexaflow.engine;
 
-/** Why a gather's input led where it did (ARCHITECTURE §4). */
+/** Why a gather's input led where it did (docs/architecture.md, "Flows and the engine"). */
 public enum RouteReason {
     /** The digits are one of the gather's routes. */
     MATCH,

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Talks to the Nexafone platform: access tokens (cached, see {@link CachedAccessToken}) and originate requests with
- * the failure policy of ARCHITECTURE §5. What was certainly not accepted is retried with backoff; what may have
+ * the failure policy in docs/architecture.md, "Originating calls". What was certainly not accepted is retried with backoff; what may have
  * been accepted (no answer in time) is never retried: a retry could ring someone twice.
  */
 @Singleton

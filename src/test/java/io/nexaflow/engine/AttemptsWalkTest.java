@@ -12,7 +12,7 @@ import static io.nexaflow.engine.TestFlows.assertSameJson;
 import static io.nexaflow.engine.TestFlows.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** maxAttempts per gather and the way walks end (ARCHITECTURE §4). */
+/** maxAttempts per gather and the way walks end (docs/architecture.md, "Flows and the engine"). */
 class AttemptsWalkTest {
 
     private static final String HANGUP = "{\"type\":\"hangup\",\"data\":{}}";

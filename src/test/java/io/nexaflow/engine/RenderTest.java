@@ -15,7 +15,7 @@ import static io.nexaflow.engine.TestFlows.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The per-call slots of a rendered verb: callback URL and channelId (ARCHITECTURE §3). */
+/** The per-call slots of a rendered verb: callback URL and channelId (docs/architecture.md, "Flows and the engine"). */
 class RenderTest {
 
     private final FlowProgram program = new FlowProgram(TestFlows.flow("""

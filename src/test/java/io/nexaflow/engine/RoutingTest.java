@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Every branch of gather routing (ARCHITECTURE §4). */
+/** Every branch of gather routing (docs/architecture.md, "Flows and the engine"). */
 class RoutingTest {
 
     private static final String PLAY = "{ \"type\": \"play\", \"audioUrl\": \"https://cdn.test/%s.wav\", \"next\": \"bye\" }";

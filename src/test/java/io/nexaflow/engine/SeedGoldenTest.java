@@ -13,7 +13,7 @@ import static io.nexaflow.engine.TestFlows.compact;
 import static io.nexaflow.engine.TestFlows.golden;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The seed's demo IVR must produce exactly the vendor page's verb documents (ARCHITECTURE §3). */
+/** The seed's demo IVR must produce exactly the vendor page's verb documents (docs/architecture.md, "Flows and the engine"). */
 class SeedGoldenTest {
 
     private final FlowProgram program = new FlowProgram(TestFlows.flow(Examples.SEED_IVR_DEFINITION));
