@@ -414,7 +414,7 @@ INSERT INTO call (id, platform_call_id, kind, flow_id, flow_version, revision_id
 SELECT ('00000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid, 'pgb-' || n, c.kind, c.flow_id, c.flow_version,
        c.revision_id, c.from_number, c.to_number, 'IN_PROGRESS', c.current_node, c.attempts, now(), now()
   FROM generate_series(1, $PGB_CALLS) n, (SELECT * FROM call WHERE kind = 'FLOW' LIMIT 1) c" -c "CHECKPOINT"
-node "$LIB/pgbench-script.js" "$ROOT/src/main/java/io/nexaflow/webhook/CallbackWriter.java" "$OUT/sample.json" \
+node "$LIB/pgbench-script.js" "$LIB/callback-write.sql" "$OUT/sample.json" \
   "$PGB_CALLS" > "$OUT/pgbench.sql"
 run_pgbench() { # name clients threads seconds
   timeout $(($4 + 60)) pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$2" -j "$3" -T "$4" \
