@@ -37,7 +37,7 @@ public class Retention {
 
     private static final Logger LOG = Logger.getLogger(Retention.class);
 
-    /** Statuses after which nothing more happens to a call (UNKNOWN included: it is never resolved). */
+    /** Statuses after which nothing more happens to a call (UNKNOWN included: nexaflow cannot tell whether it was placed). */
     private static final String ENDED = Call.Status.sql(Call.Status.ENDED);
 
     /** Events that name no call (forged or unknown callbacks) are swept in batches this many times larger. */

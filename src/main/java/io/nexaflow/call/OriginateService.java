@@ -202,12 +202,15 @@ public class OriginateService {
     }
 
     private void transition(Call call, Call.Status to, String reason) {
-        StatusChange change = new StatusChange(call.status, to, reason);
-        if (!change.allowed()) {
-            // Only when a callback overtook the platform's answer; recorded as before, but worth a look.
-            LOG.warnf("call %s: moving from %s to %s, which the lifecycle does not expect", call.id, call.status, to);
+        if (call.status == to) {
+            return;
         }
-        change.apply(call, Timestamps.now());
+        if (!Call.Status.allows(call.status, to)) {
+            // A callback got here before the platform's answer (the call was placed): what it recorded stands.
+            LOG.infof("call %s is already %s; the originate answer does not move it to %s", call.id, call.status, to);
+            return;
+        }
+        StatusChange.of(call.status, to, reason).apply(call, Timestamps.now());
     }
 
     private Optional<Call> replay(String idempotencyKey, String requestHash) {

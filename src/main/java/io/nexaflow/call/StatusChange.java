@@ -25,10 +25,6 @@ public record StatusChange(Call.Status from, Call.Status to, String reason) {
         return new StatusChange(from, to, reason);
     }
 
-    public boolean allowed() {
-        return Call.Status.allows(from, to);
-    }
-
     /** Entering a final status ends the call. */
     public boolean ends() {
         return Call.Status.FINAL.contains(to);

@@ -14,8 +14,9 @@ import java.util.Objects;
  * One flow revision, ready to run calls: walks the graph, routes gather input and renders the Nexafone verb
  * JSON (docs/architecture.md, "Flows and the engine"). Built once per revision; immutable and thread-safe.
  *
- * <p>Rendering is on the callback hot path (§11), so each node's verb text is computed here once, with a
- * slot for what is only known per call: the nested next verb, the callback URL and the channelId.
+ * <p>Rendering is on the callback hot path (docs/architecture.md, "The callback path"), so each node's verb text is
+ * computed here once, with a slot for what is only known per call: the nested next verb, the callback URL and the
+ * channelId.
  */
 public final class FlowProgram {
 

@@ -3,6 +3,7 @@ package io.nexaflow.flow;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.flow.model.FlowDefinition;
 import io.nexaflow.flow.model.Node;
+import io.nexaflow.verb.HttpsUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -68,13 +69,13 @@ public class FlowChecks {
         }
         List<CompletableFuture<AudioCheck>> checks = urls.stream().map(this::fetch).toList();
         List<AudioCheck> audio = checks.stream().map(CompletableFuture::join).toList();
-        boolean https = publicUrl.startsWith("https://");
+        boolean https = HttpsUrl.problem(publicUrl) == null;
         return new Preflight(https && audio.stream().allMatch(AudioCheck::ok), version, publicUrl, https, audio);
     }
 
     private CompletableFuture<AudioCheck> fetch(String url) {
         long started = System.nanoTime();
-        if (!url.startsWith("https://")) {
+        if (HttpsUrl.problem(url) != null) {
             return CompletableFuture.completedFuture(new AudioCheck(url, false, null, null, "not https", 0));
         }
         // GET of the first byte: some CDNs refuse HEAD, and the body need not come down.

@@ -123,8 +123,7 @@ public class ProblemMappers {
 
     private static String pointer(List<JsonMappingException.Reference> path) {
         return path.stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName().replace("~", "~0").replace("/", "~1")
-                        : String.valueOf(r.getIndex()))
+                .map(r -> r.getFieldName() != null ? JsonPointer.escape(r.getFieldName()) : String.valueOf(r.getIndex()))
                 .collect(Collectors.joining("/", "/", ""));
     }
 
