@@ -70,9 +70,7 @@ public class PublishedRevisions {
     private final RevisionPrograms programs;
     private final Config config;
 
-    private volatile boolean stopping;
-    private volatile CountDownLatch stopped = new CountDownLatch(0);
-    private volatile CountDownLatch firstSync = new CountDownLatch(1);
+    private Run running;
     private Thread listener;
 
     public PublishedRevisions(RevisionPrograms programs, Config config) {
@@ -95,18 +93,20 @@ public class PublishedRevisions {
     }
 
     /** Starts listening and waits (bounded) until every runnable revision is held. */
-    synchronized void start() {
-        if (listener != null) {
-            return;
+    void start() {
+        Run run;
+        synchronized (this) {
+            if (listener != null) {
+                return;
+            }
+            run = new Run();
+            running = run;
+            listener = new Thread(() -> listen(run), APPLICATION_NAME);
+            listener.setDaemon(true);
+            listener.start();
         }
-        stopping = false;
-        stopped = new CountDownLatch(1);
-        firstSync = new CountDownLatch(1);
-        listener = new Thread(this::listen, APPLICATION_NAME);
-        listener.setDaemon(true);
-        listener.start();
         try {
-            if (!firstSync.await(STARTUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!run.firstSync.await(STARTUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warnf("revisions not loaded within %s: PostgreSQL does not answer; they load when it does,"
                         + " and until then a callback loads its revision on demand", STARTUP_WAIT);
             }
@@ -120,20 +120,30 @@ public class PublishedRevisions {
         if (listener == null) {
             return;
         }
-        stopping = true;
-        stopped.countDown();
+        running.stop.countDown();
         try {
             listener.join(POLL_MILLIS * 4L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         listener = null;
+        running = null;
     }
 
-    private void listen() {
+    /** One listener thread's signals: its own, so a thread still ending never mistakes a later start for its own. */
+    private static final class Run {
+        final CountDownLatch stop = new CountDownLatch(1);
+        final CountDownLatch firstSync = new CountDownLatch(1);
+
+        boolean stopping() {
+            return stop.getCount() == 0;
+        }
+    }
+
+    private void listen(Run run) {
         Duration backoff = FIRST_BACKOFF;
         int failures = 0;
-        while (!stopping) {
+        while (!run.stopping()) {
             try (Connection connection = connect()) {
                 try (Statement listen = connection.createStatement()) {
                     listen.execute("LISTEN " + CHANNEL);
@@ -147,12 +157,12 @@ public class PublishedRevisions {
                     LOG.infof("%d revision(s) loaded and compiled in %d ms", held,
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 }
-                firstSync.countDown();
+                run.firstSync.countDown();
                 backoff = FIRST_BACKOFF;
                 failures = 0;
-                follow(connection);
+                follow(connection, run);
             } catch (SQLException | RuntimeException e) {
-                if (stopping) {
+                if (run.stopping()) {
                     break;
                 }
                 failures++;
@@ -162,7 +172,7 @@ public class PublishedRevisions {
                     LOG.debugf("revision listener: attempt %d failed: %s", failures, e.getMessage());
                 }
                 try {
-                    stopped.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+                    run.stop.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException interrupted) {
                     break;
                 }
@@ -173,11 +183,11 @@ public class PublishedRevisions {
     }
 
     /** Holds each announced revision until the connection breaks or the service stops. */
-    private void follow(Connection connection) throws SQLException {
+    private void follow(Connection connection, Run run) throws SQLException {
         PGConnection pg = connection.unwrap(PGConnection.class);
         long lastPing = System.nanoTime();
         long lastResync = lastPing;
-        while (!stopping) {
+        while (!run.stopping()) {
             PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
             if (notifications != null && notifications.length > 0) {
                 Set<UUID> announced = new HashSet<>();
@@ -240,8 +250,8 @@ public class PublishedRevisions {
         String prefix = "quarkus.datasource.jdbc.additional-jdbc-properties.";
         for (String name : config.getPropertyNames()) {
             if (name.startsWith(prefix)) {
-                config.getOptionalValue(name, String.class)
-                        .ifPresent(value -> properties.setProperty(name.substring(prefix.length()), value));
+                String key = name.substring(prefix.length()).replace("\"", "");
+                config.getOptionalValue(name, String.class).ifPresent(value -> properties.setProperty(key, value));
             }
         }
         config.getOptionalValue("quarkus.datasource.username", String.class)
