@@ -66,6 +66,9 @@ public class FlowService {
         flow.persist();
         FlowRevision revision = newRevision(flow, checked, request.comment(), who, now);
         flushOrConflict(checked.name);
+        if (flow.activeVersion != null) {
+            PublishedRevisions.announce(Flow.getEntityManager(), revision.id);
+        }
         LOG.infof("flow %s '%s' created by %s (revision 1%s)", flow.id, flow.name, who,
                 flow.activeVersion != null ? ", published" : "");
         return view(flow, revision.definition, checked.result.warnings());
@@ -95,6 +98,9 @@ public class FlowService {
         flow.description = request.description();
         flow.updatedAt = now;
         flushOrConflict(checked.name);
+        if (Boolean.TRUE.equals(request.publish())) {
+            PublishedRevisions.announce(Flow.getEntityManager(), current.id);
+        }
         LOG.infof("flow %s updated by %s (latest revision %d, active %s)", flow.id, who, flow.latestVersion,
                 flow.activeVersion);
         return view(flow, current.definition, checked.result.warnings(), changed);
@@ -156,6 +162,8 @@ public class FlowService {
             flow.activeVersion = version;
             flow.updatedAt = Timestamps.now();
         }
+        // Publish and rollback alike: every replica holds the revision before a call can start on it.
+        PublishedRevisions.announce(Flow.getEntityManager(), revision.id);
         return view(flow, revision.definition, null);
     }
 
@@ -172,7 +180,12 @@ public class FlowService {
     public FlowRevision revisionForCall(UUID flowId, Integer version) {
         Flow flow = live(flowId, LockModeType.NONE);
         if (version != null) {
-            return revisionEntity(flow, version);
+            FlowRevision named = revisionEntity(flow, version);
+            if (!Objects.equals(flow.activeVersion, version)) {
+                // A call pins an unpublished revision: the replicas that take its callbacks must hold it too.
+                PublishedRevisions.announce(Flow.getEntityManager(), named.id);
+            }
+            return named;
         }
         if (flow.activeVersion == null) {
             throw ProblemException.conflict("flow-not-published",
