@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -261,9 +262,10 @@ public class Retention {
 
     /** Lifts the append-only guard of call_event, and takes the retention role, for this transaction only. */
     private void allow(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(config.role().isPresent() ? ALLOW_AS_ROLE : ALLOW)) {
-            if (config.role().isPresent()) {
-                statement.setString(1, config.role().get());
+        Optional<String> role = config.role();
+        try (PreparedStatement statement = connection.prepareStatement(role.isPresent() ? ALLOW_AS_ROLE : ALLOW)) {
+            if (role.isPresent()) {
+                statement.setString(1, role.get());
             }
             statement.execute();
         }
