@@ -10,8 +10,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import javax.sql.DataSource;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +34,8 @@ import java.util.regex.Pattern;
  * or (mode anonymise) keeps the rows and counts but masks the numbers and drops digits and payloads.
  * Each batch is one short transaction that alone may touch call_event (the V3 trigger). Batches lock their
  * calls with SKIP LOCKED, so replicas sweeping at the same time share the work and never take the same call.
+ * With NEXAFLOW_RETENTION_ROLE set, each batch switches to that role for its own transaction (SET LOCAL ROLE): the
+ * runtime role itself may not delete or change call_event (db/migration/R__grants.sql).
  */
 @ApplicationScoped
 public class Retention {
@@ -44,6 +49,9 @@ public class Retention {
     private static final int ORPHANS_PER_CALL = 10;
 
     private static final String ALLOW = "SELECT set_config('nexaflow.retention', 'on', true)";
+
+    private static final String ALLOW_AS_ROLE =
+            "SELECT set_config('nexaflow.retention', 'on', true), set_config('role', ?, true)";
 
     private static final String DELETE_CALLS = """
             WITH aged AS (
@@ -97,12 +105,17 @@ public class Retention {
     public record Swept(Mode mode, Instant before, long calls, long events, int batches, long millis) {
     }
 
-    private final AgroalDataSource dataSource;
+    private final DataSource dataSource;
     private final NexaflowConfig.Retention config;
 
+    @Inject
     public Retention(AgroalDataSource dataSource, NexaflowConfig config) {
+        this(dataSource, config.retention());
+    }
+
+    Retention(DataSource dataSource, NexaflowConfig.Retention config) {
         this.dataSource = dataSource;
-        this.config = config.retention();
+        this.config = config;
     }
 
     void announce(@Observes StartupEvent startup) {
@@ -114,9 +127,9 @@ public class Retention {
             throw new IllegalStateException("NEXAFLOW_RETENTION_DAYS and nexaflow.retention.batch-size must be 1 or "
                     + "more, were " + config.days().get() + " and " + config.batchSize());
         }
-        LOG.infof("retention: %s ended calls older than %d days, every %s, %d calls per transaction",
+        LOG.infof("retention: %s ended calls older than %d days, every %s, %d calls per transaction, as role %s",
                 config.mode() == Mode.DELETE ? "deleting" : "anonymising", config.days().get(), config.every(),
-                config.batchSize());
+                config.batchSize(), config.role().orElse("of the datasource"));
     }
 
     @Scheduled(identity = "retention", every = "{nexaflow.retention.every}", delayed = "1m",
@@ -188,7 +201,7 @@ public class Retention {
         return swept;
     }
 
-    private static long[] deleteBatch(Connection connection, Instant before, int batchSize) throws SQLException {
+    private long[] deleteBatch(Connection connection, Instant before, int batchSize) throws SQLException {
         allow(connection);
         try (PreparedStatement statement = connection.prepareStatement(DELETE_CALLS)) {
             statement.setObject(1, before.atOffset(ZoneOffset.UTC));
@@ -200,7 +213,7 @@ public class Retention {
         }
     }
 
-    private static long[] anonymiseBatch(Connection connection, Instant before, int batchSize) throws SQLException {
+    private long[] anonymiseBatch(Connection connection, Instant before, int batchSize) throws SQLException {
         List<UUID> ids = new ArrayList<>();
         List<String> from = new ArrayList<>(), to = new ArrayList<>(), bridged = new ArrayList<>(),
                 errors = new ArrayList<>();
@@ -237,7 +250,7 @@ public class Retention {
         }
     }
 
-    private static long orphans(Connection connection, Instant before, Mode mode, int batchSize) throws SQLException {
+    private long orphans(Connection connection, Instant before, Mode mode, int batchSize) throws SQLException {
         allow(connection);
         try (PreparedStatement statement = connection.prepareStatement(
                 mode == Mode.DELETE ? DELETE_ORPHANS : ANONYMISE_ORPHANS)) {
@@ -247,9 +260,13 @@ public class Retention {
         }
     }
 
-    /** Lifts the append-only guard of call_event for this transaction only. */
-    private static void allow(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(ALLOW)) {
+    /** Lifts the append-only guard of call_event, and takes the retention role, for this transaction only. */
+    private void allow(Connection connection) throws SQLException {
+        Optional<String> role = config.role();
+        try (PreparedStatement statement = connection.prepareStatement(role.isPresent() ? ALLOW_AS_ROLE : ALLOW)) {
+            if (role.isPresent()) {
+                statement.setString(1, role.get());
+            }
             statement.execute();
         }
     }

@@ -194,5 +194,11 @@ public interface NexaflowConfig {
         /** How often the sweep runs on each replica (replicas share the work, never a call). */
         @WithDefault("1h")
         String every();
+
+        /**
+         * The database role a sweep switches to (SET ROLE) for the deletes and updates the runtime role may not do
+         * (NEXAFLOW_RETENTION_ROLE); unset: the runtime role sweeps itself (one role for everything).
+         */
+        Optional<String> role();
     }
 }

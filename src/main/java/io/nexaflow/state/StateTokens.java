@@ -2,6 +2,7 @@ package io.nexaflow.state;
 
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.Attempts;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -12,8 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -22,8 +25,12 @@ import java.util.UUID;
 /**
  * Signs and verifies state tokens: a compact binary record, HMAC-SHA256 over it (truncated to 128 bits),
  * base64url without padding. A token that fails to verify is rejected without saying why.
+ * <p>
+ * NEXAFLOW_WEBHOOK_SECRET may hold several comma-separated keys so that it can be rotated while calls hold tokens
+ * (README, "Rotating the webhook secret"): tokens are signed with the first key and accepted when any key signed them.
  */
 @ApplicationScoped
+@Startup // a malformed key list stops the start instead of the first callback
 public class StateTokens {
 
     private static final byte VERSION = 1;
@@ -31,19 +38,38 @@ public class StateTokens {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private final ThreadLocal<Mac> macs;
+    /** One per key, the signing key first; verify tries them in this order, so the common case costs one HMAC. */
+    private final List<ThreadLocal<Mac>> macs;
 
     @Inject
     public StateTokens(NexaflowConfig config) {
         this(config.webhookSecret());
     }
 
-    StateTokens(String secret) {
-        if (secret == null || secret.isBlank()) {
+    StateTokens(String secrets) {
+        if (secrets == null || secrets.isBlank()) {
             throw new IllegalArgumentException("NEXAFLOW_WEBHOOK_SECRET must not be empty");
         }
+        String[] keys = secrets.split(",", -1);
+        List<ThreadLocal<Mac>> macs = new ArrayList<>(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            macs.add(mac(keys[i], i + 1, keys.length));
+        }
+        this.macs = List.copyOf(macs);
+    }
+
+    private static ThreadLocal<Mac> mac(String secret, int position, int count) {
+        if (secret.isBlank()) {
+            throw new IllegalArgumentException("NEXAFLOW_WEBHOOK_SECRET: key " + position + " of " + count
+                    + " is empty; separate the keys with one comma and no trailing comma");
+        }
+        if (!secret.equals(secret.strip())) {
+            // "new, old" would otherwise make " old" the key, and tokens signed with "old" would silently fail
+            throw new IllegalArgumentException("NEXAFLOW_WEBHOOK_SECRET: key " + position + " of " + count
+                    + " starts or ends with whitespace; separate the keys with a comma only");
+        }
         SecretKeySpec key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-        this.macs = ThreadLocal.withInitial(() -> {
+        return ThreadLocal.withInitial(() -> {
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");
                 mac.init(key);
@@ -67,7 +93,7 @@ public class StateTokens {
             out.write(Math.min(count, 255));
         });
         byte[] body = out.toByteArray();
-        byte[] mac = mac(body);
+        byte[] mac = macs.get(0).get().doFinal(body);
         byte[] signed = Arrays.copyOf(body, body.length + MAC_BYTES);
         System.arraycopy(mac, 0, signed, body.length, MAC_BYTES);
         return ENCODER.encodeToString(signed);
@@ -89,7 +115,7 @@ public class StateTokens {
         }
         byte[] body = Arrays.copyOf(signed, signed.length - MAC_BYTES);
         byte[] given = Arrays.copyOfRange(signed, body.length, signed.length);
-        if (!MessageDigest.isEqual(Arrays.copyOf(mac(body), MAC_BYTES), given)) {
+        if (!signedByAnyKey(body, given)) {
             return Optional.empty();
         }
         try {
@@ -112,8 +138,13 @@ public class StateTokens {
         }
     }
 
-    private byte[] mac(byte[] body) {
-        return macs.get().doFinal(body);
+    private boolean signedByAnyKey(byte[] body, byte[] given) {
+        for (int i = 0; i < macs.size(); i++) {
+            if (MessageDigest.isEqual(Arrays.copyOf(macs.get(i).get().doFinal(body), MAC_BYTES), given)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void writeUuid(ByteArrayOutputStream out, UUID id) {

@@ -40,7 +40,7 @@ class RenderTest {
     /** Made by others: CloudNativePG makes <cluster>-app; the cluster's operator makes nexaflow-secrets (k8s/README.md). */
     private static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of(
             "overlays/dev", Set.of(),
-            "overlays/prod", Set.of("nexaflow-secrets", "nexaflow-db-app"));
+            "overlays/prod", Set.of("nexaflow-secrets", "nexaflow-db-app", "nexaflow-db-runtime"));
 
     /** Custom resources the typed model cannot check; each is checked by hand below. */
     private static final Set<String> CUSTOM_KINDS = Set.of("postgresql.cnpg.io/v1 Cluster", "monitoring.coreos.com/v1 ServiceMonitor");
@@ -170,8 +170,9 @@ class RenderTest {
         assertThat(env.configMapValues().get("QUARKUS_DATASOURCE_JDBC_URL"))
                 .as("CloudNativePG's read-write Service follows the primary")
                 .isEqualTo("jdbc:postgresql://" + name + "-rw:5432/" + cluster.get("spec", "bootstrap", "initdb", "database"));
-        assertThat(env.secretKeyRef("QUARKUS_DATASOURCE_USERNAME")).containsExactly(name + "-app", "username");
-        assertThat(env.secretKeyRef("QUARKUS_DATASOURCE_PASSWORD")).containsExactly(name + "-app", "password");
+        assertThat(env.secretKeyRef("QUARKUS_FLYWAY_USERNAME")).as("migrations run as the owner CloudNativePG made")
+                .containsExactly(name + "-app", "username");
+        assertThat(env.secretKeyRef("QUARKUS_FLYWAY_PASSWORD")).containsExactly(name + "-app", "password");
         assertThat(env.configMapValues()).containsEntry("NEXAFLOW_SANDBOX_ENABLED", "false");
         assertThat(prod.appContainer().getImage()).as("a pushed image, not the base's placeholder").contains("/");
     }
