@@ -32,8 +32,7 @@ public final class DatabaseUnavailable {
 
     public static Problem problem() {
         return Problem.of(503, "database-unavailable", "Database unavailable",
-                "The database is unavailable right now and nothing was changed; retry in "
-                        + RETRY_AFTER_SECONDS + " seconds");
+                "The database cannot be reached right now; retry in " + RETRY_AFTER_SECONDS + " seconds");
     }
 
     /**

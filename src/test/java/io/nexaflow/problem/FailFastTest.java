@@ -85,7 +85,7 @@ class FailFastTest {
             assertThat(answer.contentType()).as(request.name).isEqualTo("application/problem+json");
             assertThat(Flows.parse(answer.asString())).as(request.name).isEqualTo(Flows.parse("""
                     {"type":"urn:nexaflow:problem:database-unavailable","title":"Database unavailable","status":503,
-                     "detail":"The database is unavailable right now and nothing was changed; retry in 2 seconds",
+                     "detail":"The database cannot be reached right now; retry in 2 seconds",
                      "instance":"%s"}""".formatted(request.name.substring(request.name.indexOf(' ') + 1))));
         }
 
