@@ -136,6 +136,13 @@ public interface NexaflowConfig {
         @WithName("required-url")
         @WithDefault("not-required")
         String requiredUrl();
+
+        /**
+         * Once started, how long a request waits for a database connection before it answers 503; the start itself
+         * (migrations, a cold JVM's first connection) waits quarkus.datasource.jdbc.acquisition-timeout.
+         */
+        @WithDefault("500ms")
+        Duration requestAcquisitionTimeout();
     }
 
     interface Calls {

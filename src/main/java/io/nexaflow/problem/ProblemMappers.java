@@ -54,6 +54,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 1)
     public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
+        if (DatabaseUnavailable.causes(e)) {
+            // A stored key could not be looked up: the key may well be valid, so not a 401.
+            return databaseUnavailable(e, uri);
+        }
         return unauthorized("The API key is missing, unknown or revoked", uri);
     }
 
@@ -77,6 +81,9 @@ public class ProblemMappers {
             }
         }
         if (status >= 500) {
+            if (DatabaseUnavailable.causes(e)) {
+                return databaseUnavailable(e, uri);
+            }
             LOG.errorf(e, "HTTP %d on %s", status, uri.getPath());
             return respond(internal(), uri);
         }
@@ -94,6 +101,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10)
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (DatabaseUnavailable.causes(e)) {
+            return databaseUnavailable(e, uri);
+        }
         LOG.errorf(e, "Unexpected failure on %s", uri.getPath());
         return respond(internal(), uri);
     }
@@ -101,6 +111,13 @@ public class ProblemMappers {
     private static Problem internal() {
         return Problem.of(500, "internal", "Internal error",
                 "nexaflow failed to handle the request; the failure is logged");
+    }
+
+    /** An outage is not a bug: a warning without a stack trace, and a 503 the client can retry. */
+    private Response databaseUnavailable(Throwable e, UriInfo uri) {
+        LOG.warnf("Database unavailable on %s: %s", uri.getPath(), e.getMessage());
+        return Response.fromResponse(respond(DatabaseUnavailable.problem(), uri))
+                .header(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.RETRY_AFTER_SECONDS).build();
     }
 
     private Response unauthorized(String detail, UriInfo uri) {
