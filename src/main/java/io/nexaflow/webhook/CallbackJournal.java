@@ -128,7 +128,7 @@ public class CallbackJournal {
         return durable;
     }
 
-    private byte[] encode(CallbackWrite write) {
+    byte[] encode(CallbackWrite write) {
         try {
             return json.writeValueAsBytes(Entry.of(write));
         } catch (IOException e) {
