@@ -116,7 +116,8 @@ class DatabaseOutageTest {
                             // Nexafone redelivers (it did not hear our answer): the same verb, no second entry.
                             answered.add(timedPress(call, url, digits));
                         }
-                        long next = started + (i + 1) * pace;
+                        // Callers press at their own moments (spread over the pace), not all at the same instant.
+                        long next = started + (i + 1) * pace + caller * (pace / CALLERS);
                         long wait = next - System.nanoTime();
                         if (wait > 0) {
                             TimeUnit.NANOSECONDS.sleep(wait);
