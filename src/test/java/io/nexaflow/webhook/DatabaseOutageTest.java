@@ -107,6 +107,8 @@ class DatabaseOutageTest {
                 List<LiveCall> mine = perCaller.get(c);
                 int caller = c;
                 running.add(callers.submit(() -> {
+                    // Callers press at their own moments (spread over the pace), not all at the same instant.
+                    TimeUnit.NANOSECONDS.sleep(caller * (pace / CALLERS));
                     for (int i = 0; i < mine.size(); i++) {
                         LiveCall call = mine.get(i);
                         String digits = (caller + i) % 2 == 0 ? "1#" : "2";
@@ -116,7 +118,6 @@ class DatabaseOutageTest {
                             // Nexafone redelivers (it did not hear our answer): the same verb, no second entry.
                             answered.add(timedPress(call, url, digits));
                         }
-                        // Callers press at their own moments (spread over the pace), not all at the same instant.
                         long next = started + (i + 1) * pace + caller * (pace / CALLERS);
                         long wait = next - System.nanoTime();
                         if (wait > 0) {
