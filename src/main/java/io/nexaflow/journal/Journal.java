@@ -7,6 +7,7 @@ import io.nexaflow.config.NexaflowConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -62,8 +63,13 @@ public class Journal {
     private volatile boolean full;
     private volatile boolean running = true;
 
+    @Inject
     public Journal(NexaflowConfig config, MeterRegistry meters) {
-        this.file = open(Path.of(config.journal().dir()), config.journal().maxBytes());
+        this(Path.of(config.journal().dir()), config.journal().maxBytes(), meters);
+    }
+
+    Journal(Path dir, long maxBytes, MeterRegistry meters) {
+        this.file = open(dir, maxBytes);
         this.appended = Counter.builder("nexaflow.journal.appended")
                 .description("Callbacks written to the journal").register(meters);
         this.drained = Counter.builder("nexaflow.journal.drained")
