@@ -159,6 +159,13 @@ public final class GroupCommit<W, R> {
                 batch.get(0).done.complete(failed.apply("write failed"));
                 return usable;
             }
+            if (usable == null) {
+                // The connection died (the database went away): fail the batch now, so callers can turn elsewhere
+                // at once instead of waiting behind one reconnect per write.
+                LOG.errorf("%s batch failed, connection lost: %s", names.what(), e.getMessage());
+                batch.forEach(p -> p.done.complete(failed.apply("database unavailable")));
+                return null;
+            }
             retriedBatches.increment();
             for (Pending<W, R> pending : batch) {
                 if (usable == null) {

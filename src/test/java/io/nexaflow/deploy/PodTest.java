@@ -113,12 +113,15 @@ class PodTest {
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
 
-        // The one writable path is /tmp (java.io.tmpdir in the image), an emptyDir.
-        assertThat(manifests.appContainer().getVolumeMounts()).singleElement().satisfies(mount -> {
-            assertThat(mount.getMountPath()).isEqualTo("/tmp");
+        // The writable paths: /tmp (java.io.tmpdir in the image) and the callback journal, both emptyDirs.
+        assertThat(manifests.appContainer().getVolumeMounts()).extracting(m -> m.getMountPath())
+                .containsExactlyInAnyOrder("/tmp", "/var/lib/nexaflow/journal");
+        for (var mount : manifests.appContainer().getVolumeMounts()) {
             Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
-            assertThat(volume.getEmptyDir()).isNotNull();
-        });
+            assertThat(volume.getEmptyDir()).as(mount.getName()).isNotNull();
+        }
+        assertThat(manifests.appContainer().getVolumeMounts()).filteredOn(m -> m.getName().equals("journal"))
+                .singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/nexaflow/journal"));
         assertThat(Dockerfile.jvm().jvmOptions()).contains("-Djava.io.tmpdir=/tmp");
 
         for (PodSpec any : RenderTest.podSpecs(manifests)) {

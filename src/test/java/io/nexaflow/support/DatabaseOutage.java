@@ -28,10 +28,18 @@ public class DatabaseOutage implements QuarkusTestResourceLifecycleManager {
         }
         String proxied = "jdbc:postgresql://127.0.0.1:" + proxy.port() + uri.getRawPath()
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String journal;
+        try {
+            // A journal of its own, so callbacks journaled here never replay into another test's run.
+            journal = java.nio.file.Files.createTempDirectory("nexaflow-journal-outage").toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         return Map.of(
                 "quarkus.datasource.jdbc.url", proxied,
                 "quarkus.datasource.jdbc.acquisition-timeout", "1s",
-                "nexaflow.callback.deadline", "1500ms");
+                "nexaflow.callback.deadline", "1500ms",
+                "nexaflow.journal.dir", journal);
     }
 
     @Override

@@ -1,0 +1,45 @@
+package io.nexaflow.deploy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The alerts component renders with the prod overlay and alerts on a journal that does not drain or is full. */
+class AlertsTest {
+
+    @Test
+    void theAlertsComponentRendersWithProdAndWatchesTheJournal() throws IOException {
+        Path dir = Path.of("target", "kustomize-alerts");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - ../../k8s/overlays/prod
+                components:
+                  - ../../k8s/components/alerts
+                """);
+        List<GenericKubernetesResource> rules = Manifests.render(dir).custom("monitoring.coreos.com/v1", "PrometheusRule");
+        assertThat(rules).hasSize(1);
+        List<Map<String, Object>> groups = rules.get(0).get("spec", "groups");
+        List<Map<String, Object>> alerts = groups.stream()
+                .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream()).toList();
+        assertThat(alerts).extracting(a -> a.get("alert"))
+                .containsExactlyInAnyOrder("NexaflowJournalNotDraining", "NexaflowJournalFull");
+        Map<String, Object> notDraining = alerts.stream().filter(a -> a.get("alert").equals("NexaflowJournalNotDraining"))
+                .findFirst().orElseThrow();
+        // Prometheus names of the Micrometer meters io.nexaflow.journal.Journal registers.
+        assertThat((String) notDraining.get("expr")).contains("nexaflow_journal_depth > 0",
+                "nexaflow_journal_oldest_age_seconds");
+        assertThat(notDraining.get("for")).isEqualTo("5m");
+        assertThat(alerts).filteredOn(a -> a.get("alert").equals("NexaflowJournalFull")).singleElement()
+                .satisfies(a -> assertThat((String) a.get("expr")).contains("nexaflow_journal_refused_total"));
+    }
+}
