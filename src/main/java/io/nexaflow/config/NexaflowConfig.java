@@ -38,6 +38,8 @@ public interface NexaflowConfig {
 
     Callback callback();
 
+    Journal journal();
+
     Retention retention();
 
     interface Sandbox {
@@ -155,9 +157,14 @@ public interface NexaflowConfig {
         @WithName("fallback-audio-url")
         Optional<String> fallbackAudioUrl();
 
-        /** Longest a callback waits for its write before the fallback verb is answered. */
+        /** Longest a callback waits for its write (PostgreSQL, then the journal) before the fallback verb is answered. */
         @WithDefault("3s")
         Duration deadline();
+
+        /** How long a callback waits for its PostgreSQL commit before it goes to the journal instead. */
+        @WithName("commit-budget")
+        @WithDefault("200ms")
+        Duration commitBudget();
 
         /** Writer threads, each with its own database connection, that commit callbacks in groups. */
         @WithDefault("2")
@@ -172,6 +179,16 @@ public interface NexaflowConfig {
         @WithName("max-batch")
         @WithDefault("256")
         int maxBatch();
+    }
+
+    interface Journal {
+        /** Directory of the callback journal (a volume that survives container restarts in Kubernetes). */
+        String dir();
+
+        /** Beyond this the journal is full: readiness DOWN, callbacks then get the fallback verb. */
+        @WithName("max-bytes")
+        @WithDefault("268435456")
+        long maxBytes();
     }
 
     interface Retention {

@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Answers Nexafone's gather callbacks. Verifies the state token, routes on the call's pinned revision (cached),
- * queues the write, and answers the verb once the write is committed. Never fails the platform: anything that
- * goes wrong here answers the fallback verb with HTTP 200 (a 5xx would drop the caller).
+ * queues the write, and answers the verb once the write is committed: in PostgreSQL within the commit budget,
+ * else in the local journal ({@link CallbackJournal}), which drains into PostgreSQL later. Never fails the
+ * platform: anything that goes wrong here answers the fallback verb with HTTP 200 (a 5xx would drop the caller).
  */
 @ApplicationScoped
 public class CallbackHandler {
@@ -47,30 +48,36 @@ public class CallbackHandler {
     private final CallbackVerbs urls;
     private final RevisionPrograms programs;
     private final CallbackStore writer;
+    private final CallbackJournal journal;
     private final ObjectMapper json;
     private final Counter accepted;
     private final Counter duplicates;
     private final Counter rejected;
     private final Counter fallbacks;
+    private final Counter journaled;
     private final Counter forged;
     private final Counter malformed;
     private final Duration deadline;
+    private final Duration commitBudget;
     private final String fallbackVerb;
 
     public CallbackHandler(StateTokens tokens, CallbackVerbs urls, RevisionPrograms programs, CallbackStore writer,
-                           ObjectMapper json, MeterRegistry meters, NexaflowConfig config) {
+                           CallbackJournal journal, ObjectMapper json, MeterRegistry meters, NexaflowConfig config) {
         this.tokens = tokens;
         this.urls = urls;
         this.programs = programs;
         this.writer = writer;
+        this.journal = journal;
         this.json = json;
         this.accepted = outcomes(meters, "accepted");
         this.duplicates = outcomes(meters, "duplicate");
         this.rejected = outcomes(meters, "rejected");
         this.fallbacks = outcomes(meters, "fallback");
+        this.journaled = outcomes(meters, "journaled");
         this.forged = outcomes(meters, "forged");
         this.malformed = outcomes(meters, "malformed");
         this.deadline = config.callback().deadline();
+        this.commitBudget = config.callback().commitBudget();
         this.fallbackVerb = fallbackVerb(config.callback().fallbackAudioUrl());
     }
 
@@ -126,12 +133,33 @@ public class CallbackHandler {
         } catch (RuntimeException e) {
             return fallback(callback, state, "cannot route: " + e, at);
         }
+        if (journal.holdsCallbacks()) {
+            // Older callbacks wait in the journal (PostgreSQL is away or they are draining): follow them, in order.
+            return Uni.createFrom().completionStage(journaled(write, callback, state));
+        }
         // Mapped on the future itself: nothing but this runs on the writer thread when the commit completes it.
         CompletableFuture<Answer> answered = writer.submit(write)
-                .completeOnTimeout(new CallbackWriteResult.Failed("no commit within " + deadline.toMillis() + " ms"),
-                        deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(outcome -> answer(outcome, write, callback, state));
+                .completeOnTimeout(new CallbackWriteResult.Failed("no commit within " + commitBudget.toMillis() + " ms"),
+                        commitBudget.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(outcome -> outcome instanceof CallbackWriteResult.Failed
+                        ? journaled(write, callback, state)
+                        : CompletableFuture.completedFuture(answer(outcome, write, callback, state)));
         return Uni.createFrom().completionStage(answered);
+    }
+
+    /** PostgreSQL did not commit in time: the journal makes the callback durable, then the caller hears the flow. */
+    private CompletableFuture<Answer> journaled(CallbackWrite write, Callback callback, StateToken state) {
+        // A copy: the journal's future is shared with redeliveries and must not take this caller's timeout.
+        return journal.append(write).copy()
+                .completeOnTimeout(null, deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(verb -> {
+                    if (verb == null) {
+                        return fallbackAnswer(callback, state, "neither PostgreSQL nor the journal took the write",
+                                write.at());
+                    }
+                    journaled.increment();
+                    return new Answer(200, verb);
+                });
     }
 
     private Answer answer(CallbackWriteResult outcome, CallbackWrite write, Callback callback, StateToken state) {

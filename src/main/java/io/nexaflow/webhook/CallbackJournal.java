@@ -1,0 +1,146 @@
+package io.nexaflow.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nexaflow.engine.Attempts;
+import io.nexaflow.engine.FlowProgram;
+import io.nexaflow.engine.RouteReason;
+import io.nexaflow.engine.Routing;
+import io.nexaflow.engine.Turn;
+import io.nexaflow.journal.Journal;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Callbacks that PostgreSQL did not commit in time, kept in the {@link Journal} and replayed through the
+ * {@link CallbackStore}'s own write (idempotent on (call, node, attempt)). Keeps an index of the journaled
+ * callbacks so that a redelivery is answered the same verb without a second entry.
+ */
+@ApplicationScoped
+public class CallbackJournal {
+
+    private static final Logger LOG = Logger.getLogger(CallbackJournal.class);
+
+    /** A {@link CallbackWrite} as journaled: flat, so it reads back without the flow program. */
+    record Entry(UUID call, String platformCallId, String node, int attempt, String dtmf, String channelId,
+                 String digits, RouteReason reason, String target, List<String> nodes, String gather,
+                 Map<String, Integer> attempts, boolean hangup, List<String> exhausted, List<String> dialed,
+                 String verb, Instant at) {
+
+        static Entry of(CallbackWrite w) {
+            Routing routing = w.step().routing();
+            Turn turn = w.step().turn();
+            return new Entry(w.call(), w.platformCallId(), w.node(), w.attempt(), w.dtmf(), w.channelId(),
+                    routing.digits(), routing.reason(), routing.target(), turn.nodes(), turn.gather(),
+                    turn.attempts().asMap(), turn.hangup(), turn.exhausted(), turn.dialed(), w.verb(), w.at());
+        }
+
+        CallbackWrite write() {
+            return new CallbackWrite(call, platformCallId, node, attempt, dtmf, channelId, new FlowProgram.Routed(
+                    new Routing(digits, reason, target),
+                    new Turn(nodes, gather, Attempts.of(attempts), hangup, exhausted, dialed)), verb, at);
+        }
+    }
+
+    private final Journal journal;
+    private final CallbackStore store;
+    private final ObjectMapper json;
+    /** Journaled and not yet drained: the verb answered (null while its write is on its way, then failed). */
+    private final Map<CallbackWrite.Key, CompletableFuture<String>> journaled = new ConcurrentHashMap<>();
+
+    public CallbackJournal(Journal journal, CallbackStore store, ObjectMapper json) {
+        this.journal = journal;
+        this.store = store;
+        this.json = json;
+    }
+
+    /** Before the HTTP server takes callbacks: index what the journal holds, then drain it in the background. */
+    void start(@Observes StartupEvent startup) {
+        for (byte[] record : journal.readBack()) {
+            CallbackWrite write = decode(record);
+            journaled.put(write.key(), CompletableFuture.completedFuture(write.verb()));
+        }
+        journal.startDrain(this::replay);
+    }
+
+    /** True while callbacks wait in the journal: a newer one must follow them there, or it could overtake. */
+    public boolean holdsCallbacks() {
+        return journal.holdsRecords();
+    }
+
+    /**
+     * Journals a callback; completes with the verb to answer once it is on disk: its own, or for a redelivery the
+     * one answered the first time. Completes with null when the journal cannot take it (full, unavailable).
+     */
+    public CompletableFuture<String> append(CallbackWrite write) {
+        CompletableFuture<String> answered = new CompletableFuture<>();
+        CompletableFuture<String> earlier = journaled.putIfAbsent(write.key(), answered);
+        if (earlier != null) {
+            return earlier;
+        }
+        journal.append(() -> encode(write)).thenAccept(written -> {
+            if (!written) {
+                journaled.remove(write.key(), answered);
+            }
+            answered.complete(written ? write.verb() : null);
+        });
+        return answered;
+    }
+
+    /** One frame: every write through the store, at once; kept (retried later) unless each got the database's answer. */
+    boolean replay(List<byte[]> records) throws Exception {
+        List<CallbackWrite> writes = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            writes.add(decode(record));
+        }
+        List<CompletableFuture<CallbackWriteResult>> results = new ArrayList<>(writes.size());
+        for (CallbackWrite write : writes) {
+            results.add(store.submit(write));
+        }
+        boolean durable = true;
+        for (int i = 0; i < writes.size(); i++) {
+            CallbackWriteResult result = results.get(i).get(30, TimeUnit.SECONDS);
+            if (result instanceof CallbackWriteResult.Failed) {
+                durable = false;
+            } else if (result instanceof CallbackWriteResult.Rejected rejected) {
+                // Recorded as CALLBACK_REJECTED by the store, in the same transaction.
+                LOG.warnf("journaled callback for call %s rejected on replay: %s", writes.get(i).call(),
+                        rejected.reason());
+            }
+        }
+        if (durable) {
+            for (CallbackWrite write : writes) {
+                journaled.remove(write.key());
+            }
+        }
+        return durable;
+    }
+
+    private byte[] encode(CallbackWrite write) {
+        try {
+            return json.writeValueAsBytes(Entry.of(write));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CallbackWrite decode(byte[] record) {
+        try {
+            return json.readValue(record, Entry.class).write();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
