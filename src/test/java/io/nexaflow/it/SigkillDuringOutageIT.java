@@ -122,7 +122,8 @@ class SigkillDuringOutageIT {
             // Nexafone retries a callback it did not see answered: the journal, not the database, answers it.
             answerDuplicate(app, outage.get(0));
             long p99 = percentile(latencies, 0.99);
-            System.out.println("outage callbacks before SIGKILL: " + latencies.size() + ", p99 " + p99 / 1000 + " µs");
+            System.out.println("outage callbacks before SIGKILL: " + latencies.size() + ", p99 " + p99 / 1000
+                    + " µs, answer times in order (µs): " + latencies.stream().map(ns -> ns / 1000).toList());
 
             app.kill();
             if (restart == Restart.AFTER_THE_DATABASE_RETURNS) {
