@@ -3,11 +3,13 @@
 #
 #   bash bench/run.sh                 # full run (~5 min on 2 cores once built)
 #   BENCH_QUICK=1 bash bench/run.sh   # ~1.5 min smoke run (short phases, fewer calls)
+#   BENCH_ONLY=outage bash bench/run.sh  # only the outage phase (~1.5 min once built)
 #
 # Prints a table and writes bench/RESULTS.md; raw outputs of every tool land in bench/out/<timestamp>/.
 # Knobs (environment): BENCH_QUICK, BENCH_JAVA_OPTS, BENCH_CONNECTIONS, BENCH_CALLS, BENCH_RATE, BENCH_DB,
 # BENCH_KEEP_DB=1 (keep the database for inspection), BENCH_NO_BUILD=1 (use target/ as it is),
-# BENCH_JFR=1 (record a JFR of the callback phases into the out dir), BENCH_RESULTS (where to write RESULTS.md).
+# BENCH_JFR=1 (record a JFR of the callback phases into the out dir), BENCH_RESULTS (where to write RESULTS.md),
+# BENCH_ONLY=outage, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +34,10 @@ else
   PGB_SECS=15; RESTARTS=3
 fi
 CONN=${BENCH_CONNECTIONS:-50}
+ONLY=${BENCH_ONLY:-}
+OUTAGE_SECS=${BENCH_OUTAGE_SECS:-10}
+OUTAGE_RATE=${BENCH_OUTAGE_RATE:-200}
+OUTAGE_CALLS=${BENCH_OUTAGE_CALLS:-1000}
 RATE=${BENCH_RATE:-1000}
 ORIG_CONC=16
 ORIG_WARM=$([[ $QUICK == 1 ]] && echo 100 || echo 200)
@@ -56,6 +62,7 @@ PIDS=()
 
 log() { printf '\n[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
+[[ -z $ONLY || $ONLY == outage ]] || die "BENCH_ONLY=$ONLY: the only phase that runs alone is 'outage'"
 
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
@@ -109,14 +116,16 @@ if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
     log "Building the service jar with an AppCDS archive (./mvnw -q package -DskipTests -Dquarkus.package.jar.aot.enabled=true)"
     (cd "$ROOT" && ./mvnw -q -B package -DskipTests -Dquarkus.package.jar.aot.enabled=true)
   fi
-  if [[ ! -f $CEILING_JAR ]] || [[ -n $(find "$BENCH/ceiling/src" "$BENCH/ceiling/pom.xml" -newer "$CEILING_JAR" -type f -print -quit) ]]; then
+  if [[ $ONLY == outage ]]; then :
+  elif [[ ! -f $CEILING_JAR ]] || [[ -n $(find "$BENCH/ceiling/src" "$BENCH/ceiling/pom.xml" -newer "$CEILING_JAR" -type f -print -quit) ]]; then
     log "Building the HTTP-ceiling app (bench/ceiling)"
     (cd "$ROOT" && ./mvnw -q -B -f bench/ceiling/pom.xml package -DskipTests)
   fi
 fi
-[[ -f $JAR && -f $CEILING_JAR ]] || die "jars missing (run without BENCH_NO_BUILD)"
+[[ -f $JAR && ( -f $CEILING_JAR || $ONLY == outage ) ]] || die "jars missing (run without BENCH_NO_BUILD)"
 
 APP_PORT=$(free_port); STUB_PORT=$(free_port); CEILING_PORT=$(free_port); EXPRESS_PORT=$(free_port)
+DB_PROXY_PORT=$(free_port)
 ADMIN_KEY="bench-admin-$STAMP"
 
 # Machine facts, and how busy it was before we started (other engineers share it).
@@ -157,13 +166,18 @@ node "$LIB/stub-nexafone.js" "$STUB_PORT" "$OUT/calls.txt" > "$OUT/stub.log" 2>&
 STUB_PID=$!; PIDS+=("$STUB_PID")
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$STUB_PORT/stats" >/dev/null && break; sleep 0.05; done
 
+log "Database proxy on 127.0.0.1:$DB_PROXY_PORT (the outage phase cuts it; the other phases connect directly)"
+node "$LIB/db-proxy.js" "$DB_PROXY_PORT" 5432 > "$OUT/db-proxy.log" 2>&1 &
+PROXY_PID=$!; PIDS+=("$PROXY_PID")
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$DB_PROXY_PORT") 2>/dev/null && break; sleep 0.05; done
+
 APP_ENV=(
   MALLOC_ARENA_MAX="$MALLOC_ARENAS"
   QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$APP_PORT"
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$DB"
   QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres
   NEXAFLOW_WEBHOOK_SECRET="bench-webhook-secret-$STAMP" NEXAFLOW_PUBLIC_URL="http://127.0.0.1:$APP_PORT"
-  NEXAFLOW_ADMIN_API_KEY="$ADMIN_KEY"
+  NEXAFLOW_ADMIN_API_KEY="$ADMIN_KEY" NEXAFLOW_JOURNAL_DIR="$OUT/journal"
   # A distinct fallback verb, so the load generators can tell a fallback answer from the flow's own end.
   NEXAFLOW_CALLBACK_FALLBACK_AUDIO_URL="https://nexafone.com/audio-prompts/bench-fallback.wav"
   NEXAFONE_API_URL="http://127.0.0.1:$STUB_PORT" NEXAFONE_ACCOUNT_ID=bench-account
@@ -257,6 +271,82 @@ run_rate() { # name url mode source seconds [left acks]
     "$left" "$acks" || die "fixed-rate $name failed"
 }
 
+create_flow() { # -> the id of lib/flow.json, created through the API
+  curl -fsS -X POST "http://127.0.0.1:$APP_PORT/v1/flows" -H "Authorization: Bearer $ADMIN_KEY" \
+    -H 'Content-Type: application/json' --data @"$LIB/flow.json" | node -pe 'JSON.parse(require("fs").readFileSync(0)).id'
+}
+
+journal_depth() { # the service's nexaflow_journal_depth gauge, or NA when it has none
+  curl -s --max-time 1 "http://127.0.0.1:$APP_PORT/q/metrics" 2>/dev/null \
+    | awk '$1 ~ /^nexaflow_journal_depth($|[{])/ {print $2 + 0; f = 1; exit} END {if (!f) print "NA"}'
+}
+
+outage_phase() { # pool-file: the service behind the database proxy, callbacks at a fixed rate, the proxy cut meanwhile
+  local pool=$1 before=3 after=7 secs d i poller
+  secs=$((before + OUTAGE_SECS + after))
+  log "Outage: $OUTAGE_RATE callbacks/s for ${secs}s (after a 5 s pre-roll), PostgreSQL cut by the proxy from ${before}s for ${OUTAGE_SECS}s"
+  local saved=("${APP_ENV[@]}")
+  APP_ENV+=(QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$DB_PROXY_PORT/$DB")
+  start_app outage
+  APP_ENV=("${saved[@]}")
+  # The journal's depth every 100 ms, from before the cut until it is empty again (bounded).
+  ( for ((i = 0; i < (secs + 80) * 10; i++)); do echo "$(now_ms) $(journal_depth)"; sleep 0.1; done ) > "$OUT/outage-depth.txt" &
+  poller=$!; PIDS+=("$poller")
+  BENCH_PREROLL=5 BENCH_WINDOW="$before,$((before + OUTAGE_SECS))" BENCH_WINDOW_PID=$PROXY_PID \
+    timeout $((secs + 70)) node "$LIB/fixed-rate.js" "http://127.0.0.1:$APP_PORT" chain "$pool" "$OUTAGE_RATE" "$secs" 64 \
+      "$OUT/outage.json" "" "$OUT/acks-outage.txt" || { kill -USR2 "$PROXY_PID"; die "fixed-rate outage failed"; }
+  kill -USR2 "$PROXY_PID"
+  for ((i = 0; i < 600; i++)); do d=$(journal_depth); [[ $d == 0 || $d == NA ]] && break; sleep 0.1; done
+  sleep 0.3; stop_pid "$poller" 1
+  # Events lost: acknowledged callbacks (every phase's, per call) with no committed DTMF row once the journal drained.
+  { cat "$OUT"/acks-{warm,sat,rate,outage}.txt 2>/dev/null || true; } | awk 'NF==2' > "$OUT/acks-outage-all.txt"
+  "${PSQL[@]}" -d "$DB" -tA -F ' ' > "$OUT/outage-lost.txt" <<SQL
+CREATE TEMP TABLE acks (call_id text, n int);
+\copy acks FROM '$OUT/acks-outage-all.txt' WITH (FORMAT text, DELIMITER ' ')
+WITH a AS (SELECT call_id, sum(n) AS n FROM acks GROUP BY call_id),
+     d AS (SELECT c.platform_call_id, count(*) AS n FROM call_event e JOIN call c ON c.id = e.call_id
+            WHERE e.type = 'DTMF' GROUP BY c.platform_call_id)
+SELECT coalesce(sum(greatest(a.n - coalesce(d.n, 0), 0)), 0), count(*) FILTER (WHERE coalesce(d.n, 0) < a.n)
+  FROM a LEFT JOIN d ON d.platform_call_id = a.call_id;
+SQL
+  node -e '
+const fs = require("fs"), out = process.argv[1];
+const r = JSON.parse(fs.readFileSync(out + "/outage.json")), w = r.window;
+const [lost, callsShort] = fs.readFileSync(out + "/outage-lost.txt", "utf8").trim().split(" ").map(Number);
+const depth = fs.readFileSync(out + "/outage-depth.txt", "utf8").trim().split("\n").map((l) => l.split(" "))
+  .filter((x) => x.length === 2 && x[1] !== "NA").map(([t, d]) => [+t, +d]);
+const empty = depth.find(([t, d]) => t >= w.endEpochMs && d === 0);
+const a = w.answers;
+const s = { rate: r.rate, outageSeconds: (w.endEpochMs - w.startEpochMs) / 1000,
+  duringOutage: { answered: a.next + a.ended + a.fallback, withFlowVerb: a.next + a.ended, fallback: a.fallback,
+                  non200: a.non200, errors: a.errors, latencyMs: w.latencyMs },
+  wholePhase: { answers: r.answers, latencyMs: r.latencyMs },
+  journal: { depthMetric: depth.length > 0, maxDepth: depth.length ? Math.max(...depth.map((x) => x[1])) : null,
+             drainMs: empty ? empty[0] - w.endEpochMs : null },
+  eventsLost: lost, callsWithLostEvents: callsShort };
+s.ok = lost === 0 && r.answers.fallback === 0 && r.answers.non200 === 0 && r.answers.errors === 0;
+fs.writeFileSync(out + "/outage-summary.json", JSON.stringify(s, null, 2));
+const f = (v) => (v == null ? "n/a" : v.toFixed(2));
+console.log(`outage ${s.outageSeconds} s at ${s.rate}/s: ${s.duringOutage.answered} callbacks answered during it, ` +
+  `${s.duringOutage.withFlowVerb} with the flow verb, ${s.duringOutage.fallback} fallbacks, ${a.non200} non-200, ${a.errors} errors; ` +
+  `p50 ${f(w.latencyMs.p50)} ms, p99 ${f(w.latencyMs.p99)} ms, max ${f(w.latencyMs.max)} ms; journal max depth ${s.journal.maxDepth ?? "n/a"}, ` +
+  `drained ${s.journal.drainMs == null ? "n/a (no nexaflow_journal_depth metric)" : s.journal.drainMs + " ms after the database returned"}; ` +
+  `events lost ${lost}; whole phase ${JSON.stringify(r.answers)} -> ${s.ok ? "ok" : "FAILED"}`);' "$OUT"
+  stop_pid "$APP_PID"
+}
+
+if [[ $ONLY == outage ]]; then
+  log "Outage phase only (BENCH_ONLY=outage): $OUTAGE_CALLS calls originated first; RESULTS.md is not written"
+  start_app seed
+  FLOW_ID=$(create_flow)
+  timeout 200 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$FLOW_ID" "$OUTAGE_CALLS" "$ORIG_CONC" \
+    "$OUT/originate-outage.json" 120 || die "originate failed"
+  sort -R "$OUT/calls.txt" > "$OUT/pool-outage.txt"
+  stop_pid "$APP_PID"
+  outage_phase "$OUT/pool-outage.txt"
+  exit 0
+fi
+
 # ---------------------------------------------------------------------------------------------------------------
 log "Footprint: start to ready (first start migrates the empty database)"
 start_app first; FIRST_MS=$READY_MS
@@ -278,8 +368,7 @@ grep -ho 'started in [0-9.]*s' "$OUT"/app-*.log | sed 's/^/  quarkus: /' || true
 
 # ---------------------------------------------------------------------------------------------------------------
 log "Flow and calls: originate $ORIG_WARM (warm-up) + $CALLS calls through POST /v1/calls (concurrency $ORIG_CONC) against the stub"
-FLOW_ID=$(curl -fsS -X POST "http://127.0.0.1:$APP_PORT/v1/flows" -H "Authorization: Bearer $ADMIN_KEY" \
-  -H 'Content-Type: application/json' --data @"$LIB/flow.json" | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')
+FLOW_ID=$(create_flow)
 echo "flow $FLOW_ID"
 # A JIT warm-up first (its calls are used for callbacks too), then the measured originates.
 timeout 200 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$FLOW_ID" "$ORIG_WARM" "$ORIG_CONC" \
@@ -374,6 +463,10 @@ node -e 'const [o, idle, after, file] = process.argv.slice(1);
   const st = JSON.parse(require("fs").readFileSync(o));
   Object.assign(st, { rssLoadMaxKiB: Math.max(0, ...s), rssLoadSamples: s.length, rssAfterLoadKiB: +after });
   require("fs").writeFileSync(o, JSON.stringify(st, null, 2));' "$OUT/startup.json" "$RSS_IDLE" "$RSS_AFTER" "$OUT/rss-load.txt"
+
+# ---------------------------------------------------------------------------------------------------------------
+# The calls the fixed-rate phase left waiting, restarted behind the proxy: the figures above stay direct.
+outage_phase "$OUT/pool-3.txt"
 
 # ---------------------------------------------------------------------------------------------------------------
 log "Baseline (a): HTTP ceiling — same Quarkus/REST stack, constant verb, no database (bench/ceiling)"

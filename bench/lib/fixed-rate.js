@@ -6,6 +6,9 @@
 // A pre-roll of BENCH_PREROLL seconds (default 5) at the same rate comes first and is left out of the latency figures
 // (like wrk2's calibration period): the phase before is idle or saturated, and the switch is not the steady state
 // being measured. Its p99/max are reported separately.
+// BENCH_WINDOW="from,to" (seconds of the measured schedule) reports the requests due in that window apart, and with
+// BENCH_WINDOW_PID signals that process at its edges (SIGUSR1 at the start, SIGUSR2 at the end: the outage phase
+// cuts and restores its database proxy so) and records when, to the millisecond.
 // Usage: node fixed-rate.js <baseUrl> <mode chain|constant> <pool-file|path> <rate/s> <seconds> <sockets>
 //                           <out.json> [left-file] [acks-file]
 "use strict";
@@ -38,6 +41,16 @@ const counts = { next: 0, ended: 0, fallback: 0, non200: 0, errors: 0, dry: 0, c
 const acks = new Map();
 let sent = 0, finished = 0, maxLateMs = 0;
 const t0 = performance.now() + 50;
+const [windowFrom, windowTo] = (process.env.BENCH_WINDOW || "").split(",").map(Number);
+const windowPid = Number(process.env.BENCH_WINDOW_PID || 0);
+const windowCounts = { next: 0, ended: 0, fallback: 0, non200: 0, errors: 0 };
+const windowLatencies = [];
+const windowEdges = {};
+const inWindow = (due) => process.env.BENCH_WINDOW && due >= windowFrom * 1000 && due < windowTo * 1000;
+function edge(name, signal) { // at the window's start and end: record the wall time, signal the process
+  windowEdges[name + "EpochMs"] = Date.now();
+  if (windowPid) process.kill(windowPid, signal);
+}
 
 function send(i) {
   let id, path;
@@ -48,39 +61,55 @@ function send(i) {
     id = "c-bench"; path = source;
   }
   const due = t0 + (i * 1000) / rate;
+  const windowed = i >= skip && inWindow(due - t0 - preroll * 1000);
   const body = '{"callId":"' + id + '","dtmf":"1","to":{"channelId":"' + id + '"}}';
   const req = http.request({ host: url.hostname, port: url.port, path, method: "POST", agent,
     headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) } }, (res) => {
     const chunks = [];
     res.on("data", (c) => chunks.push(c));
     res.on("end", () => {
-      if (i < skip) prerollLatencies.push(performance.now() - due);
-      else { dueAt[measured] = due - t0 - preroll * 1000; latencies[measured++] = performance.now() - due; }
+      const latency = performance.now() - due;
+      if (i < skip) prerollLatencies.push(latency);
+      else { dueAt[measured] = due - t0 - preroll * 1000; latencies[measured++] = latency; }
       finished++;
-      if (res.statusCode !== 200) { counts.non200++; return; }
-      const text = Buffer.concat(chunks).toString("utf8");
-      if (mode !== "chain") { counts.constant++; return; }
-      const action = /"action":"(https?:\/\/[^"]*)"/.exec(text);
-      const channel = /"channelId":"([^"]*)"/.exec(text);
-      if (action && channel) {
-        counts.next++;
-        acks.set(channel[1], (acks.get(channel[1]) || 0) + 1);
-        pool.push([channel[1], pathOf(action[1])]);
-      } else if (text.includes("bench-fallback")) counts.fallback++;
-      else counts.ended++;
+      if (windowed) windowLatencies.push(latency);
+      const kind = classify(res.statusCode, Buffer.concat(chunks).toString("utf8"));
+      if (windowed && kind in windowCounts) windowCounts[kind]++;
     });
   });
   req.setTimeout(10000, () => req.destroy(new Error("timeout")));
-  req.on("error", () => { counts.errors++; finished++; });
+  req.on("error", () => { counts.errors++; finished++; if (windowed) windowCounts.errors++; });
   req.end(body);
+}
+
+function classify(status, text) {
+  if (status !== 200) { counts.non200++; return "non200"; }
+  if (mode !== "chain") { counts.constant++; return "constant"; }
+  const action = /"action":"(https?:\/\/[^"]*)"/.exec(text);
+  const channel = /"channelId":"([^"]*)"/.exec(text);
+  if (action && channel) {
+    counts.next++;
+    acks.set(channel[1], (acks.get(channel[1]) || 0) + 1);
+    pool.push([channel[1], pathOf(action[1])]);
+    return "next";
+  }
+  if (text.includes("bench-fallback")) { counts.fallback++; return "fallback"; }
+  counts.ended++;
+  return "ended";
 }
 
 function tick() {
   const now = performance.now();
+  if (process.env.BENCH_WINDOW) {
+    const at = now - t0 - preroll * 1000;
+    if (at >= windowFrom * 1000 && !windowEdges.startEpochMs) edge("start", "SIGUSR1");
+    if (at >= windowTo * 1000 && !windowEdges.endEpochMs) edge("end", "SIGUSR2");
+  }
   while (sent < total && t0 + (sent * 1000) / rate <= now) {
     maxLateMs = Math.max(maxLateMs, now - (t0 + (sent * 1000) / rate));
     send(sent++);
   }
+  if (process.env.BENCH_WINDOW && !windowEdges.endEpochMs && sent >= total) edge("end", "SIGUSR2");
   if (sent < total) setTimeout(tick, 1);
   else waitForAnswers(Date.now() + 10000);
 }
@@ -96,6 +125,10 @@ function waitForAnswers(deadline) {
   const summary = { mode, rate, seconds, sent: sent - skip, answered: measured, answers: counts,
     achievedRps: measured / seconds, schedulerMaxLateMs: maxLateMs, latencyMs: p, perSecondP99Max: perSecond,
     preRoll: { seconds: preroll, answered: pre.count, p99: pre.p99, max: pre.max } };
+  if (process.env.BENCH_WINDOW) {
+    summary.window = { from: windowFrom, to: windowTo, ...windowEdges, answers: windowCounts,
+      latencyMs: percentiles(windowLatencies) };
+  }
   fs.writeFileSync(outFile, JSON.stringify(summary, null, 2));
   if (leftFile) {
     const left = [];

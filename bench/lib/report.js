@@ -12,6 +12,7 @@ const sat = read("cb-sat.json"), rate = read("cb-rate.json"), satCpu = read("cb-
 const ceil = read("ceiling-sat.json"), ceilRate = read("ceiling-rate.json"), ceilCpu = read("ceiling-sat-cpu.json");
 const exp = read("express-sat.json"), expRate = read("express-rate.json"), expCpu = read("express-sat-cpu.json");
 const pgb = read("pgbench.json"), pgb2 = read("pgbench-c2.json"), dur = read("durability.json");
+const outage = read("outage-summary.json");
 const elapsed = read("elapsed.json"), origCpu = read("originate-cpu.json"), pgbCpu = read("pgbench-cpu.json");
 const versions = fs.existsSync(path.join(outDir, "versions.txt")) ? fs.readFileSync(path.join(outDir, "versions.txt"), "utf8").trim().split("\n") : [];
 const dbSize = fs.existsSync(path.join(outDir, "db-size.txt")) ? fs.readFileSync(path.join(outDir, "db-size.txt"), "utf8").trim() : "?";
@@ -81,6 +82,19 @@ if (dur) {
     `fallback/rejected/forged events: ${n0(dur.problemEvents)}. Database size after the run: ${dbSize}.`);
   lines.push(`- verdict: **${dur.ok ? "every acknowledged callback is committed" : "FAILED — see durability.json"}**`);
 }
+lines.push("");
+
+lines.push("### Database outage (PostgreSQL cut by a TCP proxy while callbacks arrive)", "");
+if (outage) {
+  const d = outage.duringOutage, j = outage.journal;
+  lines.push(`- ${f1(outage.outageSeconds)} s without the database at ${outage.rate} callbacks/s: **${n0(d.answered)} answered, ` +
+    `${n0(d.withFlowVerb)} with the flow's verb, ${n0(d.fallback)} fallbacks** (${n0(d.non200)} non-200, ${n0(d.errors)} errors); ` +
+    `p50 / p99 / max during the outage **${lat(d.latencyMs)} ms**.`);
+  lines.push(`- journal: max depth ${j.maxDepth == null ? "– (no nexaflow_journal_depth metric)" : n0(j.maxDepth)}; ` +
+    `drained **${j.drainMs == null ? "–" : n0(j.drainMs) + " ms"}** after the database returned.`);
+  lines.push(`- events lost: **${n0(outage.eventsLost)}** (acknowledged callbacks with no committed DTMF row after the drain); ` +
+    `verdict: **${outage.ok ? "ok" : "FAILED — see outage-summary.json"}**`);
+} else lines.push("- not run");
 lines.push("");
 
 lines.push("### Originating (`POST /v1/calls` → stub Nexafone on loopback)", "");

@@ -91,6 +91,12 @@ final class PackagedApp implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends SIGKILL (Process.destroyForcibly on Linux), as the kernel's OOM killer or a lost node would, and waits. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
