@@ -21,6 +21,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,6 +43,8 @@ class DeploymentIT {
 
     private static Manifests prod;
     private static PackagedApp app;
+    private static String retentionRole;
+    private static boolean createdRetentionRole;
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,6 +58,9 @@ class DeploymentIT {
         variables.put("QUARKUS_DATASOURCE_JDBC_URL", TestDatabase.url());
         variables.put("QUARKUS_DATASOURCE_USERNAME", TestDatabase.username());
         variables.put("QUARKUS_DATASOURCE_PASSWORD", TestDatabase.password());
+        // The overlay names a retention role that migrations grant to; the test's cluster gets it for this test.
+        retentionRole = variables.get("NEXAFLOW_RETENTION_ROLE");
+        createdRetentionRole = retentionRole != null && createRoleIfMissing(retentionRole);
         app = PackagedApp.start(Dockerfile.jvm().jvmOptions(), variables);
         Duration ready = app.awaitReady(Duration.ofSeconds(180));
         System.out.println("packaged jar with the image's JVM flags and the prod environment ready in " + ready.toMillis() + " ms");
@@ -62,6 +71,34 @@ class DeploymentIT {
         if (app != null) {
             app.close();
         }
+        if (createdRetentionRole) {
+            try (Connection db = connect(); Statement sql = db.createStatement()) {
+                sql.execute("DROP OWNED BY " + quoted(retentionRole));
+                sql.execute("DROP ROLE " + quoted(retentionRole));
+            }
+        }
+    }
+
+    /** Creates {@code role} (no login) unless the cluster has it; true when this test created it. */
+    private static boolean createRoleIfMissing(String role) throws Exception {
+        try (Connection db = connect(); Statement sql = db.createStatement()) {
+            try (ResultSet found = sql.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '"
+                    + role.replace("'", "''") + "'")) {
+                if (found.next()) {
+                    return false;
+                }
+            }
+            sql.execute("CREATE ROLE " + quoted(role) + " NOLOGIN");
+            return true;
+        }
+    }
+
+    private static Connection connect() throws Exception {
+        return DriverManager.getConnection(TestDatabase.url(), TestDatabase.username(), TestDatabase.password());
+    }
+
+    private static String quoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     @Test
