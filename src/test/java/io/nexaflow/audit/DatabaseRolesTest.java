@@ -3,6 +3,7 @@ package io.nexaflow.audit;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.config.NexaflowConfig.Retention.Mode;
 import io.nexaflow.deploy.AppConfig;
+import io.nexaflow.support.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -50,7 +51,7 @@ class DatabaseRolesTest {
 
     @BeforeAll
     static void rolesAndDatabase() throws Exception {
-        adminUrl = AdminDatabase.url();
+        adminUrl = TestDatabase.url();
         try (Connection admin = admin(); Statement sql = admin.createStatement()) {
             try (ResultSet me = sql.executeQuery("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")) {
                 me.next();
@@ -224,33 +225,6 @@ class DatabaseRolesTest {
     }
 
     private static Connection admin() throws SQLException {
-        return DriverManager.getConnection(adminUrl, AdminDatabase.username(), AdminDatabase.password());
-    }
-
-    /** The machine's PostgreSQL as configured for the tests, else an embedded one (whose user is a superuser). */
-    private static final class AdminDatabase {
-
-        private static String url;
-
-        static synchronized String url() throws Exception {
-            if (url == null) {
-                String configured = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
-                url = configured != null && !configured.isBlank() ? configured
-                        : io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start()
-                        .getJdbcUrl("postgres", "postgres");
-            }
-            return url;
-        }
-
-        static String username() {
-            String configured = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
-            String user = System.getenv("QUARKUS_DATASOURCE_USERNAME");
-            return configured == null || configured.isBlank() || user == null ? "postgres" : user;
-        }
-
-        static String password() {
-            String password = System.getenv("QUARKUS_DATASOURCE_PASSWORD");
-            return password == null || System.getenv("QUARKUS_DATASOURCE_JDBC_URL") == null ? "" : password;
-        }
+        return DriverManager.getConnection(adminUrl, TestDatabase.username(), TestDatabase.password());
     }
 }

@@ -7,6 +7,7 @@ import io.nexaflow.deploy.AppConfig;
 import io.nexaflow.deploy.Dockerfile;
 import io.nexaflow.deploy.Environment;
 import io.nexaflow.deploy.Manifests;
+import io.nexaflow.support.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

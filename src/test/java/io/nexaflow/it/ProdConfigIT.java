@@ -1,5 +1,6 @@
 package io.nexaflow.it;
 
+import io.nexaflow.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

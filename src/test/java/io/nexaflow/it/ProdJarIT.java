@@ -1,5 +1,6 @@
 package io.nexaflow.it;
 
+import io.nexaflow.support.TestDatabase;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterAll;

@@ -8,6 +8,7 @@ import io.nexaflow.support.Flows;
 import io.nexaflow.support.Golden;
 import io.nexaflow.support.LiveCalls;
 import io.nexaflow.support.TcpProxy;
+import io.nexaflow.support.TestDatabase;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -162,14 +160,8 @@ class FailFastTest {
         @Override
         public Map<String, String> start() {
             String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-            URI uri = URI.create(url.substring("jdbc:".length()));
-            try {
-                proxy = new TcpProxy(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return Map.of("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + proxy.port()
-                    + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+            proxy = TcpProxy.inFrontOf(url);
+            return Map.of("quarkus.datasource.jdbc.url", proxy.jdbcUrl(url));
         }
 
         @Override

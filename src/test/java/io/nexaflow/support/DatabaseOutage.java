@@ -4,7 +4,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -20,14 +19,8 @@ public class DatabaseOutage implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        URI uri = URI.create(url.substring("jdbc:".length()));
-        try {
-            proxy = new TcpProxy(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        String proxied = "jdbc:postgresql://127.0.0.1:" + proxy.port() + uri.getRawPath()
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        proxy = TcpProxy.inFrontOf(url);
+        String proxied = proxy.jdbcUrl(url);
         String journal;
         try {
             // A journal of its own, so callbacks journaled here never replay into another test's run.

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,6 +26,23 @@ public final class TcpProxy implements AutoCloseable {
         Thread acceptor = new Thread(this::accept, "tcp-proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** A proxy in front of the PostgreSQL server that a JDBC URL names. */
+    public static TcpProxy inFrontOf(String jdbcUrl) {
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+        try {
+            return new TcpProxy(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code jdbcUrl} (same database and parameters) through this proxy. */
+    public String jdbcUrl(String jdbcUrl) {
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+        return "jdbc:postgresql://127.0.0.1:" + port() + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     public int port() {

@@ -1,16 +1,16 @@
-package io.nexaflow.it;
+package io.nexaflow.support;
 
 import java.io.IOException;
 
-/** The database of tests that run outside Quarkus: the configured URL, else an embedded PostgreSQL. */
-final class TestDatabase {
+/** The database of tests that run outside Quarkus: the configured URL, else an embedded PostgreSQL (superuser). */
+public final class TestDatabase {
 
     private static String url;
 
     private TestDatabase() {
     }
 
-    static synchronized String url() throws IOException {
+    public static synchronized String url() throws IOException {
         if (url == null) {
             String configured = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
             url = configured != null && !configured.isBlank() ? configured
@@ -20,12 +20,12 @@ final class TestDatabase {
         return url;
     }
 
-    static String username() {
+    public static String username() {
         String user = System.getenv("QUARKUS_DATASOURCE_USERNAME");
         return user == null ? "postgres" : user;
     }
 
-    static String password() {
+    public static String password() {
         String password = System.getenv("QUARKUS_DATASOURCE_PASSWORD");
         return password == null ? "" : password;
     }
