@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -16,17 +14,8 @@ class AlertsTest {
 
     @Test
     void theAlertsComponentRendersWithProdAndWatchesTheJournal() throws IOException {
-        Path dir = Path.of("target", "kustomize-alerts");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources:
-                  - ../../k8s/overlays/prod
-                components:
-                  - ../../k8s/components/alerts
-                """);
-        List<GenericKubernetesResource> rules = Manifests.render(dir).custom("monitoring.coreos.com/v1", "PrometheusRule");
+        List<GenericKubernetesResource> rules = Manifests.prodWith("alerts")
+                .custom("monitoring.coreos.com/v1", "PrometheusRule");
         assertThat(rules).hasSize(1);
         List<Map<String, Object>> groups = rules.get(0).get("spec", "groups");
         List<Map<String, Object>> alerts = groups.stream()

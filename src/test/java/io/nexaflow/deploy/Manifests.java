@@ -61,6 +61,21 @@ public final class Manifests {
         return parse(dir.toString(), kustomize(dir));
     }
 
+    /** The prod overlay with one of k8s/components added, as an operator would enable it. */
+    public static Manifests prodWith(String component) throws IOException {
+        Path dir = Path.of("target", "kustomize-" + component);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - ../../k8s/overlays/prod
+                components:
+                  - ../../k8s/components/%s
+                """.formatted(component));
+        return render(dir);
+    }
+
     static void assumeKubectl() {
         Assumptions.assumeTrue(kubectlAvailable(),
                 "kubectl is not on the PATH: the Kubernetes manifests were NOT checked (install kubectl >= 1.27)");

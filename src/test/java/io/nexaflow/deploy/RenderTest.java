@@ -23,8 +23,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -190,17 +188,7 @@ class RenderTest {
 
     @Test
     void theServiceMonitorComponentRendersWithProd() throws IOException {
-        Path dir = Path.of("target", "kustomize-servicemonitor");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources:
-                  - ../../k8s/overlays/prod
-                components:
-                  - ../../k8s/components/servicemonitor
-                """);
-        Manifests withMonitor = Manifests.render(dir);
+        Manifests withMonitor = Manifests.prodWith("servicemonitor");
         List<GenericKubernetesResource> monitors = withMonitor.custom("monitoring.coreos.com/v1", "ServiceMonitor");
         assertThat(monitors).hasSize(1);
         Service service = withMonitor.one(Service.class, Manifests.APP);
