@@ -15,6 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 
 /**
@@ -22,6 +23,10 @@ import java.util.function.Function;
  * the {@link BatchWriter} in one transaction, commits, and only then completes the callers' futures. Nothing is
  * answered before its row is committed. A failed batch is retried one by one, so one bad write cannot fail its
  * neighbours. Futures never complete exceptionally: a failure becomes a result made by {@code failed}.
+ * <p>
+ * {@link #stalled(long)} tells a caller whether waiting is worth it: the database is stalled when a writer has been
+ * on one batch for longer than the caller's threshold, or lost its connection and has not committed since. A
+ * database that is merely busy keeps committing, and is not stalled.
  *
  * @param <W> what is written
  * @param <R> what each write's future completes with
@@ -55,7 +60,11 @@ public final class GroupCommit<W, R> {
     private final int writers;
     private final int maxBatch;
     private final List<Thread> threads = new ArrayList<>();
+    /** Per writer: System.nanoTime() when it took its current batch, 0 while it waits for work. */
+    private final AtomicLongArray busySince;
     private volatile boolean running;
+    /** The last batch lost the database (no connection, or it broke); cleared by the next commit. */
+    private volatile boolean unreachable;
 
     private final Timer commits;
     private final DistributionSummary batchSizes;
@@ -71,6 +80,7 @@ public final class GroupCommit<W, R> {
         this.queue = new ArrayBlockingQueue<>(sizes.queueCapacity());
         this.writers = sizes.writers();
         this.maxBatch = sizes.maxBatch();
+        this.busySince = new AtomicLongArray(sizes.writers());
         String prefix = names.metricPrefix();
         this.commits = Timer.builder(prefix + ".commit").description("One group commit of " + names.what() + "s")
                 .register(meters);
@@ -86,7 +96,8 @@ public final class GroupCommit<W, R> {
     public void start() {
         running = true;
         for (int i = 0; i < writers; i++) {
-            Thread thread = new Thread(this::run, names.thread() + "-" + i);
+            int writer = i;
+            Thread thread = new Thread(() -> run(writer), names.thread() + "-" + i);
             thread.start();
             threads.add(thread);
         }
@@ -110,7 +121,25 @@ public final class GroupCommit<W, R> {
         return done;
     }
 
-    private void run() {
+    /**
+     * True when waiting on this batcher is not worth it: it lost the database and has not committed since, or a
+     * writer has been on one batch (connecting, writing, committing) for longer than {@code thresholdNanos}.
+     */
+    public boolean stalled(long thresholdNanos) {
+        if (unreachable) {
+            return true;
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < busySince.length(); i++) {
+            long since = busySince.get(i);
+            if (since != 0 && now - since > thresholdNanos) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void run(int writer) {
         Connection connection = null;
         List<Pending<W, R>> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
@@ -119,6 +148,7 @@ public final class GroupCommit<W, R> {
                 if (first == null) {
                     continue;
                 }
+                busySince.set(writer, System.nanoTime() | 1);
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 if (connection == null || connection.isClosed()) {
@@ -131,10 +161,12 @@ public final class GroupCommit<W, R> {
             } catch (Exception e) {
                 // Could not even get a connection: every write of this batch fails, the next batch tries again.
                 LOG.errorf("%s writer cannot reach the database: %s", names.what(), e.getMessage());
+                unreachable = true;
                 batch.forEach(p -> p.done.complete(failed.apply("database unavailable")));
                 connection = closeQuietly(connection);
                 pause();
             } finally {
+                busySince.set(writer, 0);
                 batch.clear();
             }
         }
@@ -146,6 +178,7 @@ public final class GroupCommit<W, R> {
         try {
             List<R> results = commits.recordCallable(() -> writer.write(connection, writes(batch)));
             connection.commit();
+            unreachable = false;
             batchSizes.record(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done.complete(results.get(i));
@@ -154,6 +187,9 @@ public final class GroupCommit<W, R> {
         } catch (Exception e) {
             rollbackQuietly(connection);
             Connection usable = connection.isValid(1) ? connection : closeQuietly(connection);
+            if (usable == null) {
+                unreachable = true;
+            }
             if (batch.size() == 1) {
                 LOG.errorf("%s write failed: %s", names.what(), e.getMessage());
                 batch.get(0).done.complete(failed.apply("write failed"));

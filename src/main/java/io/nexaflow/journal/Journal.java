@@ -94,10 +94,26 @@ public class Journal {
             }
             if (depth > 0) {
                 LOG.warnf("journal holds %d callbacks from before the start; they are replayed into PostgreSQL", depth);
+            } else if (held.isEmpty()) {
+                probe();
             }
         }
         this.writer = new Thread(this::write, "journal-writer");
         writer.start();
+    }
+
+    /**
+     * An empty frame written and removed at start: proves the directory takes synchronous writes before readiness,
+     * and the first callback of an outage does not pay for the file's first write.
+     */
+    private void probe() {
+        try {
+            file.append(List.of(), System.currentTimeMillis());
+            file.removeHead();
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("the callback journal in its directory does not take writes (%s): callbacks get the fallback "
+                    + "verb while PostgreSQL is away", e);
+        }
     }
 
     private static JournalFile open(Path dir, long maxBytes) {

@@ -44,6 +44,9 @@ public class CallbackHandler {
     public record Callback(String callId, String dtmf, String channelId) {
     }
 
+    /** The stall check's marker: the write had not committed after stall-after (compared by identity). */
+    private static final CallbackWriteResult STILL_COMMITTING = new CallbackWriteResult.Failed("still committing");
+
     private final StateTokens tokens;
     private final CallbackVerbs urls;
     private final RevisionPrograms programs;
@@ -59,6 +62,7 @@ public class CallbackHandler {
     private final Counter malformed;
     private final Duration deadline;
     private final Duration commitBudget;
+    private final Duration stallAfter;
     private final String fallbackVerb;
 
     public CallbackHandler(StateTokens tokens, CallbackVerbs urls, RevisionPrograms programs, CallbackStore writer,
@@ -78,6 +82,8 @@ public class CallbackHandler {
         this.malformed = outcomes(meters, "malformed");
         this.deadline = config.callback().deadline();
         this.commitBudget = config.callback().commitBudget();
+        this.stallAfter = config.callback().stallAfter().compareTo(commitBudget) < 0
+                ? config.callback().stallAfter() : commitBudget;
         this.fallbackVerb = fallbackVerb(config.callback().fallbackAudioUrl());
     }
 
@@ -133,18 +139,37 @@ public class CallbackHandler {
         } catch (RuntimeException e) {
             return fallback(callback, state, "cannot route: " + e, at);
         }
-        if (journal.holdsCallbacks()) {
-            // Older callbacks wait in the journal (PostgreSQL is away or they are draining): follow them, in order.
+        if (journal.holdsCallbacks(state.call()) || writer.stalled()) {
+            // This call's earlier callbacks wait in the journal (follow them, in order), or PostgreSQL is not
+            // answering: the journal makes the write durable without the caller waiting on the database.
             return Uni.createFrom().completionStage(journaled(write, callback, state));
         }
-        // Mapped on the future itself: nothing but this runs on the writer thread when the commit completes it.
-        CompletableFuture<Answer> answered = writer.submit(write)
-                .completeOnTimeout(new CallbackWriteResult.Failed("no commit within " + commitBudget.toMillis() + " ms"),
-                        commitBudget.toMillis(), TimeUnit.MILLISECONDS)
-                .thenCompose(outcome -> outcome instanceof CallbackWriteResult.Failed
-                        ? journaled(write, callback, state)
-                        : CompletableFuture.completedFuture(answer(outcome, write, callback, state)));
+        CompletableFuture<CallbackWriteResult> committing = writer.submit(write);
+        // Mapped on the futures themselves: nothing but this runs on the writer thread when the commit completes them.
+        CompletableFuture<Answer> answered = committing.copy()
+                .completeOnTimeout(STILL_COMMITTING, stallAfter.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(outcome -> {
+                    if (outcome != STILL_COMMITTING) {
+                        return settled(outcome, write, callback, state);
+                    }
+                    if (writer.stalled()) {
+                        return journaled(write, callback, state);
+                    }
+                    // PostgreSQL is busy but committing: wait out the rest of the budget.
+                    return committing.completeOnTimeout(new CallbackWriteResult.Failed("no commit within "
+                                    + commitBudget.toMillis() + " ms"),
+                            commitBudget.minus(stallAfter).toMillis(), TimeUnit.MILLISECONDS)
+                            .thenCompose(late -> settled(late, write, callback, state));
+                });
         return Uni.createFrom().completionStage(answered);
+    }
+
+    /** A write's outcome from PostgreSQL: answered, or (not committed) sent to the journal. */
+    private CompletableFuture<Answer> settled(CallbackWriteResult outcome, CallbackWrite write, Callback callback,
+                                              StateToken state) {
+        return outcome instanceof CallbackWriteResult.Failed
+                ? journaled(write, callback, state)
+                : CompletableFuture.completedFuture(answer(outcome, write, callback, state));
     }
 
     /** PostgreSQL did not commit in time: the journal makes the callback durable, then the caller hears the flow. */

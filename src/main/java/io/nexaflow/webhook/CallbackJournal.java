@@ -59,6 +59,8 @@ public class CallbackJournal {
     private final ObjectMapper json;
     /** Journaled and not yet drained: the verb answered (null while its write is on its way, then failed). */
     private final Map<CallbackWrite.Key, CompletableFuture<String>> journaled = new ConcurrentHashMap<>();
+    /** Per call, how many of its callbacks are in {@link #journaled}: its next callback must follow them. */
+    private final Map<UUID, Integer> heldByCall = new ConcurrentHashMap<>();
 
     public CallbackJournal(Journal journal, CallbackStore store, ObjectMapper json) {
         this.journal = journal;
@@ -80,14 +82,37 @@ public class CallbackJournal {
         }
         for (byte[] record : journal.readBack()) {
             CallbackWrite write = decode(record);
-            journaled.put(write.key(), CompletableFuture.completedFuture(write.verb()));
+            if (journaled.put(write.key(), CompletableFuture.completedFuture(write.verb())) == null) {
+                held(write.call(), 1);
+            }
         }
         journal.startDrain(this::replay);
     }
 
-    /** True while callbacks wait in the journal: a newer one must follow them there, or it could overtake. */
+    /** True while callbacks wait in the journal or are on their way to it. */
     public boolean holdsCallbacks() {
         return journal.holdsRecords();
+    }
+
+    /**
+     * True while callbacks of this call wait in the journal: its next one must follow them there, or it could
+     * overtake them in PostgreSQL. Other calls go on to PostgreSQL directly.
+     */
+    public boolean holdsCallbacks(UUID call) {
+        return heldByCall.containsKey(call);
+    }
+
+    private void held(UUID call, int change) {
+        heldByCall.compute(call, (id, count) -> {
+            int now = (count == null ? 0 : count) + change;
+            return now <= 0 ? null : now;
+        });
+    }
+
+    private void release(CallbackWrite.Key key, CompletableFuture<String> answered) {
+        if (journaled.remove(key, answered)) {
+            held(key.call(), -1);
+        }
     }
 
     /**
@@ -100,9 +125,10 @@ public class CallbackJournal {
         if (earlier != null) {
             return earlier;
         }
+        held(write.call(), 1);
         journal.append(() -> encode(write)).thenAccept(written -> {
             if (!written) {
-                journaled.remove(write.key(), answered);
+                release(write.key(), answered);
             }
             answered.complete(written ? write.verb() : null);
         });
@@ -132,7 +158,10 @@ public class CallbackJournal {
         }
         if (durable) {
             for (CallbackWrite write : writes) {
-                journaled.remove(write.key());
+                CompletableFuture<String> answered = journaled.get(write.key());
+                if (answered != null) {
+                    release(write.key(), answered);
+                }
             }
         }
         return durable;

@@ -106,10 +106,12 @@ public class CallbackStore {
 
     private final ObjectMapper json;
     private final GroupCommit<Write, CallbackWriteResult> commit;
+    private final long stallAfterNanos;
 
     public CallbackStore(AgroalDataSource dataSource, ObjectMapper json, NexaflowConfig config, MeterRegistry meters) {
         this.json = json;
         NexaflowConfig.Callback callback = config.callback();
+        this.stallAfterNanos = callback.stallAfter().toNanos();
         this.commit = new GroupCommit<>(dataSource, this::write, CallbackWriteResult.Failed::new,
                 new GroupCommit.Names("callback-writer", "nexaflow.callback", "callback"),
                 new GroupCommit.Sizes(callback.queueCapacity(), callback.writers(), callback.maxBatch()), meters);
@@ -127,6 +129,11 @@ public class CallbackStore {
     /** Queues a callback's write; the future completes after commit (or with a failure, never exceptionally). */
     public CompletableFuture<CallbackWriteResult> submit(CallbackWrite write) {
         return commit.submit(write);
+    }
+
+    /** True when PostgreSQL is not answering: waiting for a commit is not worth a caller's time (see stall-after). */
+    public boolean stalled() {
+        return commit.stalled(stallAfterNanos);
     }
 
     /** Queues an audit event on its own. */

@@ -67,8 +67,8 @@ class SigkillDuringOutageIT {
     /** Callbacks during the outage, one per call, paced like keypresses at 20 callbacks/s. */
     private static final int DURING = 40;
     private static final Duration PACE = Duration.ofMillis(50);
-    /** Issue 12 aims at 50 ms, not met yet (see DatabaseOutageTest); this fails if callers wait on the database. */
-    private static final Duration P99_LIMIT = Duration.ofMillis(500);
+    /** Issue 12's bound: callers do not wait on a database that went away (see DatabaseOutageTest). */
+    private static final Duration P99_LIMIT = Duration.ofMillis(50);
     /** The demo IVR's agent, as a real number: placeholder numbers work only in sandbox mode, which prod is not. */
     private static final String AGENT = "+917217812345";
 

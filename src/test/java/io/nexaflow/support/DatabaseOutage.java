@@ -30,7 +30,6 @@ public class DatabaseOutage implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of(
                 "quarkus.datasource.jdbc.url", proxied,
-                "quarkus.datasource.jdbc.acquisition-timeout", "1s",
                 "nexaflow.callback.deadline", "1500ms",
                 "nexaflow.journal.dir", journal);
     }
