@@ -11,6 +11,7 @@ import io.nexaflow.request.RequestOutcome.Answered;
 import io.nexaflow.request.RequestOutcome.Failed;
 import io.nexaflow.request.RequestOutcome.Reason;
 import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -105,7 +107,9 @@ public class BusinessApi {
             outcome = CompletableFuture.failedFuture(e);
         }
         return outcome.exceptionally(error -> {
-            LOG.warnf("Request to %s failed unexpectedly: %s", request.url().getHost(), error.getClass().getName());
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            // The class only: a message may quote the URL, and with it a secret or a caller's digits.
+            LOG.warnf("Request to %s failed unexpectedly: %s", request.url().getHost(), cause.getClass().getName());
             return failed(Reason.CONNECT_FAILED, "the request could not be sent", start);
         }).whenComplete((result, error) -> record(request, result));
     }
@@ -139,7 +143,11 @@ public class BusinessApi {
                     return;
                 }
             }
-            connect(request, target, addresses.get(0), timeoutMs, result, start);
+            try {
+                connect(request, target, addresses.get(0), timeoutMs, result, start);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
         });
         return result;
     }
@@ -158,14 +166,15 @@ public class BusinessApi {
                 .setURI(path)
                 .setFollowRedirects(false)
                 .setConnectTimeout(timeoutMs);
-        request.headers().forEach(options::putHeader);
-        if (!options.getHeaders().contains("Accept")) {
-            options.putHeader("Accept", "application/json");
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+        if (!headers.contains("Accept")) {
+            headers.add("Accept", "application/json");
         }
         byte[] body = request.body();
-        if (body != null && !options.getHeaders().contains("Content-Type")) {
-            options.putHeader("Content-Type", "application/json");
+        if (body != null && !headers.contains("Content-Type")) {
+            headers.add("Content-Type", "application/json");
         }
+        options.setHeaders(headers);
         String where = target + " (" + address.getHostAddress() + ")";
         client.request(options).onComplete(opened -> {
             if (opened.failed()) {
