@@ -250,6 +250,11 @@ public interface NexaflowConfig {
         @WithName("allowed-hosts")
         Optional<List<String>> allowedHosts();
 
+        /** The most one turn of a call (between two verbs) spends in http nodes; then the error branch runs. */
+        @WithName("turn-budget")
+        @WithDefault("4s")
+        Duration turnBudget();
+
         Circuit circuit();
 
         /** The circuit of each host[:port]: timeouts, connection failures and 5xx answers count against it. */

@@ -55,11 +55,18 @@ public final class DataTurn {
         }
     }
 
-    /** What came back: a status and its JSON (null when not JSON), or {@code error} when no answer was usable. */
-    public record Answer(int status, JsonNode json, String error) {
+    /**
+     * What came back: a status and its JSON (null when not JSON), or {@code error} when no answer was usable;
+     * {@code latencyMs} for the audit trail.
+     */
+    public record Answer(int status, JsonNode json, String error, long latencyMs) {
+
+        public Answer(int status, JsonNode json, String error) {
+            this(status, json, error, 0);
+        }
 
         public static Answer failed(String error) {
-            return new Answer(0, null, error);
+            return new Answer(0, null, error, 0);
         }
     }
 

@@ -105,6 +105,22 @@ public final class FlowProgram {
         return begin(routing.target(), attempts, after);
     }
 
+    /** Variables saved from sensitive gathers: their values are masked wherever a request is shown. */
+    public java.util.Set<String> sensitiveVars() {
+        var names = new java.util.TreeSet<String>();
+        flow.nodes().values().forEach(n -> {
+            if (n instanceof Node.Gather g && g.masksDigits() && g.saveAs() != null) {
+                names.add(g.saveAs());
+            }
+        });
+        return names;
+    }
+
+    /** True when digits pressed at {@code gatherNode} are masked in events, exports, logs and responses. */
+    public boolean masksDigits(String gatherNode) {
+        return gather(gatherNode).masksDigits();
+    }
+
     Template template(String text) {
         Template template = templates.get(text);
         return template != null ? template : Template.parse(text).orElseThrow();
