@@ -13,12 +13,14 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A switch node's {@code when}: a boolean expression in the Common Expression Language (CEL, as Kubernetes and
@@ -118,22 +120,36 @@ public final class Condition {
         throw new EvaluationFailed("the condition gave " + typeName(result) + ", not true or false");
     }
 
-    private static Map<String, Object> activation(Scope scope) {
-        Map<String, Object> vars = new HashMap<>(scope.vars().size() * 2);
+    private static CelVariableResolver activation(Scope scope) {
+        return name -> switch (name) {
+            case "vars" -> Optional.of(vars(scope.vars()));
+            case "call" -> Optional.of(call(scope.call()));
+            default -> Optional.empty();
+        };
+    }
+
+    private static Map<String, Object> vars(Map<String, Object> vars) {
+        if (vars.values().stream().noneMatch(BigDecimal.class::isInstance)) {
+            return vars;
+        }
         // CEL has no decimal type: a BigDecimal is compared as a double.
-        scope.vars().forEach((name, value) -> vars.put(name, value instanceof BigDecimal b ? b.doubleValue() : value));
-        Map<String, String> call = new HashMap<>(4);
-        Scope.Call c = scope.call();
-        if (c.from() != null) {
-            call.put("from", c.from());
+        Map<String, Object> converted = new HashMap<>(vars.size() * 2);
+        vars.forEach((name, value) -> converted.put(name, value instanceof BigDecimal b ? b.doubleValue() : value));
+        return converted;
+    }
+
+    private static Map<String, String> call(Scope.Call call) {
+        Map<String, String> map = new HashMap<>(4);
+        if (call.from() != null) {
+            map.put("from", call.from());
         }
-        if (c.to() != null) {
-            call.put("to", c.to());
+        if (call.to() != null) {
+            map.put("to", call.to());
         }
-        if (c.id() != null) {
-            call.put("id", c.id());
+        if (call.id() != null) {
+            map.put("id", call.id());
         }
-        return Map.of("vars", vars, "call", call);
+        return map;
     }
 
     private static String typeName(Object value) {
