@@ -110,7 +110,7 @@ public final class Condition {
         try {
             result = program.eval(activation(scope));
         } catch (CelEvaluationException e) {
-            throw new EvaluationFailed(e.getMessage());
+            throw new EvaluationFailed(withoutValues(e.getMessage(), scope));
         } catch (RuntimeException e) {
             throw new EvaluationFailed("evaluation failed: " + e.getClass().getSimpleName());
         }
@@ -150,6 +150,20 @@ public final class Condition {
             map.put("id", call.id());
         }
         return map;
+    }
+
+    /**
+     * CEL's message without the values it may quote ({@code int(vars.pin)} says {@code For input string: "918273x"}):
+     * the message ends up in events, and a variable may hold sensitive digits.
+     */
+    private static String withoutValues(String message, Scope scope) {
+        List<String> values = new ArrayList<>();
+        scope.vars().values().forEach(value -> values.add(Variables.format(value)));
+        values.add(scope.call().from());
+        values.add(scope.call().to());
+        // A value of one or two characters tells little and would shred the message.
+        values.removeIf(value -> value == null || value.length() < 3);
+        return Masking.mask(message, values);
     }
 
     private static String typeName(Object value) {
