@@ -13,12 +13,14 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A switch node's {@code when}: a boolean expression in the Common Expression Language (CEL, as Kubernetes and
@@ -108,7 +110,7 @@ public final class Condition {
         try {
             result = program.eval(activation(scope));
         } catch (CelEvaluationException e) {
-            throw new EvaluationFailed(e.getMessage());
+            throw new EvaluationFailed(withoutValues(e.getMessage(), scope));
         } catch (RuntimeException e) {
             throw new EvaluationFailed("evaluation failed: " + e.getClass().getSimpleName());
         }
@@ -118,22 +120,50 @@ public final class Condition {
         throw new EvaluationFailed("the condition gave " + typeName(result) + ", not true or false");
     }
 
-    private static Map<String, Object> activation(Scope scope) {
-        Map<String, Object> vars = new HashMap<>(scope.vars().size() * 2);
+    private static CelVariableResolver activation(Scope scope) {
+        return name -> switch (name) {
+            case "vars" -> Optional.of(vars(scope.vars()));
+            case "call" -> Optional.of(call(scope.call()));
+            default -> Optional.empty();
+        };
+    }
+
+    private static Map<String, Object> vars(Map<String, Object> vars) {
+        if (vars.values().stream().noneMatch(BigDecimal.class::isInstance)) {
+            return vars;
+        }
         // CEL has no decimal type: a BigDecimal is compared as a double.
-        scope.vars().forEach((name, value) -> vars.put(name, value instanceof BigDecimal b ? b.doubleValue() : value));
-        Map<String, String> call = new HashMap<>(4);
-        Scope.Call c = scope.call();
-        if (c.from() != null) {
-            call.put("from", c.from());
+        Map<String, Object> converted = new HashMap<>(vars.size() * 2);
+        vars.forEach((name, value) -> converted.put(name, value instanceof BigDecimal b ? b.doubleValue() : value));
+        return converted;
+    }
+
+    private static Map<String, String> call(Scope.Call call) {
+        Map<String, String> map = new HashMap<>(4);
+        if (call.from() != null) {
+            map.put("from", call.from());
         }
-        if (c.to() != null) {
-            call.put("to", c.to());
+        if (call.to() != null) {
+            map.put("to", call.to());
         }
-        if (c.id() != null) {
-            call.put("id", c.id());
+        if (call.id() != null) {
+            map.put("id", call.id());
         }
-        return Map.of("vars", vars, "call", call);
+        return map;
+    }
+
+    /**
+     * CEL's message without the values it may quote ({@code int(vars.pin)} says {@code For input string: "918273x"}):
+     * the message ends up in events, and a variable may hold sensitive digits.
+     */
+    private static String withoutValues(String message, Scope scope) {
+        List<String> values = new ArrayList<>();
+        scope.vars().values().forEach(value -> values.add(Variables.format(value)));
+        values.add(scope.call().from());
+        values.add(scope.call().to());
+        // A value of one or two characters tells little and would shred the message.
+        values.removeIf(value -> value == null || value.length() < 3);
+        return Masking.mask(message, values);
     }
 
     private static String typeName(Object value) {

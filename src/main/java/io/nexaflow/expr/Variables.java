@@ -1,6 +1,7 @@
 package io.nexaflow.expr;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nexaflow.problem.JsonPointer;
@@ -141,7 +142,7 @@ public final class Variables {
         if (normal instanceof Double d) {
             return json.numberNode(d);
         }
-        return json.numberNode((BigDecimal) normal);
+        return DecimalNode.valueOf((BigDecimal) normal); // as written: 100.50 keeps its zero
     }
 
     /**
