@@ -75,7 +75,7 @@ public final class CallDtos {
     public record EventView(
             @Schema(description = "Position in the audit trail (increases with time)") long seq,
             @Schema(description = "STATUS, ORIGINATE_REQUEST, ORIGINATE_RESPONSE, DTMF, VERB_SENT, DIAL, "
-                    + "CALLBACK_REJECTED, CALLBACK_FALLBACK, CALLBACK_FORGED") String type,
+                    + "CALLBACK_REJECTED, CALLBACK_FALLBACK, CALLBACK_FORGED, HTTP_REQUEST") String type,
             String node,
             Integer attempt,
             String dtmf,
