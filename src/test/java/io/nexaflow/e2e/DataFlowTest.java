@@ -211,6 +211,37 @@ class DataFlowTest {
         assertThat(pointers).containsExactlyInAnyOrder("/variables/nested", "/variables/bad name");
     }
 
+    @Test
+    void aDryRunShowsTheVariablesAndTheMockedRequestsAtEachStep() {
+        String flow = Flows.create(balanceIvr(base()), true);
+        int before = asked.size();
+        JsonNode simulation = Flows.parse(as("operator").contentType(ContentType.JSON).body("""
+                {"inputs": ["123456#", "1"],
+                 "http": {"lookup": {"status": 200, "body": {"balance": 150.5, "name": "Asha K"}}}}""")
+                .post("/v1/flows/{id}/simulate", flow).then().statusCode(200).extract().asString());
+        String callback = io.nexaflow.support.Api.callbackBase() + "(state token)";
+        assertThat(simulation).isEqualTo(Flows.parse("""
+                {"version": 1, "ended": true, "unusedInputs": [], "steps": [
+                  {"entered": ["ask"], "waitingAt": "ask", "attempts": {"ask": 1}, "variables": {}, "requests": [],
+                   "verb": {"type": "gather", "data": {"audioUrl": "https://cdn.example.com/enter-account.wav",
+                            "maxDigits": 7, "timeout": 10000, "digitTimeout": 5000, "terminator": "#",
+                            "action": "%1$s"}}},
+                  {"node": "ask", "input": "******#", "route": {"digits": "******", "reason": "DEFAULT", "target": "lookup"},
+                   "entered": ["owing"], "waitingAt": "owing", "attempts": {"ask": 1, "owing": 1},
+                   "variables": {"account": "***", "balance": 150.5, "holder": "Asha K"},
+                   "requests": [{"node": "lookup", "method": "GET", "url": "%2$s/accounts/***",
+                                 "headers": {"Authorization": "***"}, "status": 200, "ok": true}],
+                   "verb": {"type": "gather", "data": {"audioUrl": "https://tts.example.com/say?text=Asha%%20K%%20owes%%20150.5",
+                            "maxDigits": 1, "timeout": 10000, "digitTimeout": 5000, "action": "%1$s"}}},
+                  {"node": "owing", "input": "1", "route": {"digits": "1", "reason": "MATCH", "target": "pay"},
+                   "entered": ["pay", "bye"], "attempts": {"ask": 1, "owing": 1},
+                   "variables": {"account": "***", "balance": 150.5, "holder": "Asha K"}, "requests": [],
+                   "verb": {"type": "dial", "timeout": 30, "data": {"number": "+919876543210",
+                            "action": {"type": "hangup", "data": {}}}}}
+                ]}""".formatted(callback, base())));
+        assertThat(asked).as("a dry run sends nothing").hasSize(before);
+    }
+
     private Run call(String flow, List<String> digits, Map<String, Object> variables) {
         String to = "+91965" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
         RestAssured.given().contentType(ContentType.JSON).body(Map.of("to", to, "digits", digits))
