@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.PreDestroy;
@@ -81,8 +82,9 @@ public class BusinessApi {
         this.circuits = new HostCircuits(new HostCircuits.Settings(circuitRequests, failureRatio, circuitDelay));
         this.meters = meters;
         // Server certificates and host names are verified; SNI is sent even though the connection names an IP.
+        // Up to 64 connections per host and address (Vert.x's default of 5 would queue a busy IVR's lookups).
         this.client = vertx.createHttpClient(new HttpClientOptions().setVerifyHost(true).setForceSni(true)
-                .setKeepAlive(true).setMaxRedirects(0));
+                .setKeepAlive(true).setMaxRedirects(0), new PoolOptions().setHttp1MaxSize(64));
     }
 
     @PreDestroy
