@@ -113,7 +113,41 @@ class DataFlowTest {
 
     @Test
     void aCallerHearsTheirBalanceLookedUpFromTheBusinessApi() {
-        Run run = call(Flows.create(balanceIvr(base()), true), List.of("123456#", "2"), null);
+        // Every log record the application writes during the call, to check no secret or sensitive digit is in one.
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLoggerName() != null && record.getLoggerName().startsWith("io.nexaflow.sandbox")) {
+                    return; // the emulated platform's own log, not nexaflow's
+                }
+                String message = record.getMessage();
+                try {
+                    message = new java.util.logging.SimpleFormatter().formatMessage(record);
+                } catch (RuntimeException ignored) {
+                    // keep the raw message
+                }
+                logged.add(message + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        Run run;
+        try {
+            run = call(Flows.create(balanceIvr(base()), true), List.of("123456#", "2"), null);
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertThat(logged).as("log records during the call").isNotEmpty()
+                .noneMatch(line -> line.contains("test-bank-token") || line.contains("123456"));
 
         JsonNode owing = run.webhooks().get(0).get("response").deepCopy();
         String action = owing.at("/data/action").asText();
