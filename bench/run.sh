@@ -277,8 +277,9 @@ create_flow() { # -> the id of lib/flow.json, created through the API
 }
 
 journal_depth() { # the service's nexaflow_journal_depth gauge, or NA when it has none
+  # awk reads to the end: leaving early would break curl's pipe (exit 23), which pipefail turns into the script's end.
   curl -s --max-time 1 "http://127.0.0.1:$APP_PORT/q/metrics" 2>/dev/null \
-    | awk '$1 ~ /^nexaflow_journal_depth($|[{])/ {print $2 + 0; f = 1; exit} END {if (!f) print "NA"}'
+    | awk '!f && $1 ~ /^nexaflow_journal_depth($|[{])/ {print $2 + 0; f = 1} END {if (!f) print "NA"}'
 }
 
 outage_phase() { # pool-file: the service behind the database proxy, callbacks at a fixed rate, the proxy cut meanwhile

@@ -24,9 +24,10 @@ import java.util.function.Function;
  * answered before its row is committed. A failed batch is retried one by one, so one bad write cannot fail its
  * neighbours. Futures never complete exceptionally: a failure becomes a result made by {@code failed}.
  * <p>
- * {@link #stalled(long)} tells a caller whether waiting is worth it: the database is stalled when a writer has been
- * on one batch for longer than the caller's threshold, or lost its connection and has not committed since. A
- * database that is merely busy keeps committing, and is not stalled.
+ * {@link #stalled(long)} tells a caller whether waiting is worth it: the database is stalled when a batch has been
+ * under way for longer than the caller's threshold and no commit at all completed in that time, or when a writer
+ * lost its connection and nothing committed since. A database that is merely busy keeps committing (some writer
+ * completes a batch every few milliseconds even when each takes longer), and is not stalled.
  *
  * @param <W> what is written
  * @param <R> what each write's future completes with
@@ -65,6 +66,8 @@ public final class GroupCommit<W, R> {
     private volatile boolean running;
     /** The last batch lost the database (no connection, or it broke); cleared by the next commit. */
     private volatile boolean unreachable;
+    /** System.nanoTime() of the last commit of any writer (or of the start). */
+    private volatile long lastCommit = System.nanoTime();
 
     private final Timer commits;
     private final DistributionSummary batchSizes;
@@ -123,13 +126,17 @@ public final class GroupCommit<W, R> {
 
     /**
      * True when waiting on this batcher is not worth it: it lost the database and has not committed since, or a
-     * writer has been on one batch (connecting, writing, committing) for longer than {@code thresholdNanos}.
+     * writer has been on one batch (connecting, writing, committing) for longer than {@code thresholdNanos} and no
+     * writer committed anything in that time.
      */
     public boolean stalled(long thresholdNanos) {
         if (unreachable) {
             return true;
         }
         long now = System.nanoTime();
+        if (now - lastCommit <= thresholdNanos) {
+            return false;
+        }
         for (int i = 0; i < busySince.length(); i++) {
             long since = busySince.get(i);
             if (since != 0 && now - since > thresholdNanos) {
@@ -178,6 +185,7 @@ public final class GroupCommit<W, R> {
         try {
             List<R> results = commits.recordCallable(() -> writer.write(connection, writes(batch)));
             connection.commit();
+            lastCommit = System.nanoTime();
             unreachable = false;
             batchSizes.record(batch.size());
             for (int i = 0; i < batch.size(); i++) {

@@ -176,12 +176,13 @@ public interface NexaflowConfig {
         Duration commitBudget();
 
         /**
-         * When PostgreSQL looks stalled (a batch under way for longer than this, or the connection lost and no commit
-         * since), a callback goes to the journal after waiting this long instead of the whole commit budget, and new
-         * callbacks go there at once. A database that is merely busy keeps committing and gets the whole budget.
+         * When PostgreSQL looks stalled (a batch under way for longer than this with no commit by any writer meanwhile,
+         * or the connection lost and no commit since), a callback goes to the journal after waiting this long instead
+         * of the whole commit budget, and new callbacks go there at once. A database that is merely busy keeps
+         * committing and gets the whole budget.
          */
         @WithName("stall-after")
-        @WithDefault("30ms")
+        @WithDefault("100ms")
         Duration stallAfter();
 
         /** Writer threads, each with its own database connection, that commit callbacks in groups. */
