@@ -30,7 +30,15 @@ public final class CallDtos {
             @Schema(description = "A raw Nexafone verb, sent as given once it passes validation") JsonNode action,
             @Schema(description = "Record the call (recordCall.enable)", defaultValue = "false") Boolean recordCall,
             @Schema(description = "Leg timeout in seconds for outbound dialling", minimum = "1", maximum = "600",
-                    defaultValue = "30") Integer timeout) {
+                    defaultValue = "30") Integer timeout,
+            @Schema(description = "A flow call's starting variables (`{{vars.NAME}}` in the flow): a flat object of "
+                    + "strings, numbers and booleans, at most 4 KiB", example = "{\"amount\": 1250.5, \"name\": \"Asha\"}")
+            JsonNode variables) {
+
+        public OriginateRequest(String from, String to, UUID flowId, Integer flowVersion, String bridgeTo,
+                                Integer dialTimeout, JsonNode action, Boolean recordCall, Integer timeout) {
+            this(from, to, flowId, flowVersion, bridgeTo, dialTimeout, action, recordCall, timeout, null);
+        }
     }
 
     @Schema(name = "Call")
@@ -67,7 +75,7 @@ public final class CallDtos {
     public record EventView(
             @Schema(description = "Position in the audit trail (increases with time)") long seq,
             @Schema(description = "STATUS, ORIGINATE_REQUEST, ORIGINATE_RESPONSE, DTMF, VERB_SENT, DIAL, "
-                    + "CALLBACK_REJECTED, CALLBACK_FALLBACK, CALLBACK_FORGED") String type,
+                    + "CALLBACK_REJECTED, CALLBACK_FALLBACK, CALLBACK_FORGED, HTTP_REQUEST") String type,
             String node,
             Integer attempt,
             String dtmf,

@@ -29,7 +29,9 @@ public class CallEvent extends PanacheEntityBase {
     /** The types of events nexaflow writes; stored by name in the text column {@code type}. */
     public enum Type {
         STATUS, ORIGINATE_REQUEST, ORIGINATE_RESPONSE, DTMF, VERB_SENT, DIAL, CALLBACK_REJECTED, CALLBACK_FALLBACK,
-        CALLBACK_FORGED
+        CALLBACK_FORGED,
+        /** A request a flow's http node made to the business's API: masked URL and headers, status, latency. */
+        HTTP_REQUEST
     }
 
     @Id

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nexaflow.call.CallDtos.OriginateRequest;
+import io.nexaflow.expr.Variables;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.engine.Turn;
 import io.nexaflow.engine.Verb;
@@ -17,6 +18,7 @@ import io.nexaflow.problem.ProblemException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -28,7 +30,7 @@ public final class OriginatePlanner {
 
     /** Validated, normalised request. */
     public record Checked(Call.Kind kind, String from, String to, UUID flowId, Integer flowVersion, String bridgeTo,
-                          int dialTimeout, JsonNode action, boolean record, int timeout) {
+                          int dialTimeout, JsonNode action, boolean record, int timeout, Map<String, Object> variables) {
     }
 
     /** Renders a flow call's first verb with its signed callback URL (see {@code state.CallbackVerbs}). */
@@ -37,8 +39,15 @@ public final class OriginatePlanner {
         String render(FlowProgram program, UUID call, UUID revision, Turn start);
     }
 
-    /** The flow a FLOW call runs: its compiled program and the revision pinned on the call. */
-    public record FlowStart(FlowProgram program, UUID revision) {
+    /**
+     * The flow a FLOW call runs: its compiled program and the revision pinned on the call; for a data-driven flow
+     * also its first turn, already run (its requests made), else null.
+     */
+    public record FlowStart(FlowProgram program, UUID revision, Turn start) {
+
+        public FlowStart(FlowProgram program, UUID revision) {
+            this(program, revision, null);
+        }
     }
 
     /**
@@ -90,13 +99,25 @@ public final class OriginatePlanner {
         if (request.action() != null && !request.action().isNull()) {
             errors.addAll(verbs.validateVerb(request.action(), "/action"));
         }
+        Map<String, Object> variables = Map.of();
+        if (request.variables() != null && !request.variables().isNull()) {
+            if (request.flowId() == null) {
+                errors.add(new FieldError("/variables", "only goes with flowId"));
+            } else {
+                List<FieldError> problems = Variables.check(request.variables(), "/variables");
+                errors.addAll(problems);
+                if (problems.isEmpty()) {
+                    variables = Variables.fromJson(request.variables());
+                }
+            }
+        }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("Invalid call request", errors);
         }
         Call.Kind kind = request.flowId() != null ? Call.Kind.FLOW
                 : request.bridgeTo() != null ? Call.Kind.CLICK_TO_CALL : Call.Kind.RAW;
         return new Checked(kind, from, to, request.flowId(), request.flowVersion(), bridgeTo, dialTimeout,
-                request.action(), Boolean.TRUE.equals(request.recordCall()), timeout);
+                request.action(), Boolean.TRUE.equals(request.recordCall()), timeout, variables);
     }
 
     /** The request's fingerprint: an Idempotency-Key replay must carry the same request. */
@@ -112,7 +133,7 @@ public final class OriginatePlanner {
     public Plan plan(Checked checked, UUID call, String accountId, FlowStart flow, StartVerb startVerb) {
         return switch (checked.kind()) {
             case FLOW -> {
-                Turn start = flow.program().start();
+                Turn start = flow.start() != null ? flow.start() : flow.program().start();
                 JsonNode action = read(startVerb.render(flow.program(), call, flow.revision(), start));
                 yield new Plan(payload(checked, accountId, action), action, start, !start.ended());
             }

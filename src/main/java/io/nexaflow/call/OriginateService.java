@@ -1,9 +1,14 @@
 package io.nexaflow.call;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.db.Timestamps;
+import io.nexaflow.engine.Attempts;
+import io.nexaflow.engine.DataTurn;
+import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.call.CallDtos.OriginateRequest;
 import io.nexaflow.call.OriginatePlanner.Checked;
 import io.nexaflow.call.OriginatePlanner.Plan;
@@ -18,15 +23,21 @@ import io.nexaflow.problem.Problem;
 import io.nexaflow.problem.Problem.FieldError;
 import io.nexaflow.problem.ProblemException;
 import io.nexaflow.state.CallbackVerbs;
+import io.nexaflow.state.StateToken;
+import io.nexaflow.turn.TurnRunner;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Places calls through Nexafone: a flow call, a ClickToCall bridge, or a raw verb. The call row is committed
@@ -48,9 +59,14 @@ public class OriginateService {
     private final NexafoneClient nexafone;
     private final ObjectMapper json;
     private final MeterRegistry meters;
+    private final TurnRunner turns;
+    private final Duration turnBudget;
 
     public OriginateService(PhoneNumbers numbers, FlowService flows, RevisionPrograms programs, CallbackVerbs callbacks,
-                            NexafoneClient nexafone, PayloadValidator verbs, ObjectMapper json, MeterRegistry meters) {
+                            NexafoneClient nexafone, PayloadValidator verbs, ObjectMapper json, MeterRegistry meters,
+                            TurnRunner turns, NexaflowConfig config) {
+        this.turns = turns;
+        this.turnBudget = config.http().turnBudget();
         this.planner = new OriginatePlanner(numbers, verbs, json);
         this.flows = flows;
         this.programs = programs;
@@ -80,9 +96,30 @@ public class OriginateService {
         }
 
         UUID id = UUID.randomUUID();
-        Plan plan = planner.plan(checked, id, accountId,
-                revision == null ? null : new OriginatePlanner.FlowStart(programs.of(revision), revision.id),
-                (program, call, pinned, start) -> callbacks.signAndRender(program, call, pinned, start, null));
+        OriginatePlanner.FlowStart flowStart = null;
+        StateToken.CallData data = null;
+        List<TurnRunner.Audit> requests = List.of();
+        if (revision != null) {
+            FlowProgram program = programs.of(revision);
+            flowStart = new OriginatePlanner.FlowStart(program, revision.id);
+            if (program.dataDriven()) {
+                // The first turn runs before the call is placed: its requests decide what the caller hears first.
+                DataTurn.Progress.Finished first = firstTurn(program, id, checked);
+                if (first.failed() != null) {
+                    throw ProblemException.invalid("The flow's first turn failed", List.of(
+                            new FieldError("/variables", first.failed())));
+                }
+                requests = TurnRunner.auditPayloads(first, program);
+                data = new StateToken.CallData(checked.from(), checked.to(), first.scope().vars());
+                flowStart = new OriginatePlanner.FlowStart(program, revision.id, first.turn());
+            }
+        }
+        StateToken.CallData callData = data;
+        Plan plan = planner.plan(checked, id, accountId, flowStart,
+                (program, call, pinned, start) -> callData == null
+                        ? callbacks.signAndRender(program, call, pinned, start, null)
+                        : callbacks.signAndRender(program, call, pinned, start, null, callData));
+        List<TurnRunner.Audit> made = requests;
         ObjectNode payload = plan.payload();
         Call call;
         try {
@@ -103,6 +140,11 @@ public class OriginateService {
         QuarkusTransaction.requiringNew().run(() -> {
             Call c = Call.findById(id);
             transition(c, Call.Status.ORIGINATING, null);
+            for (TurnRunner.Audit audit : made) {
+                CallEvent event = CallEvent.of(id, CallEvent.Type.HTTP_REQUEST, readTree(audit.payload()), Timestamps.now());
+                event.node = audit.node();
+                event.persist();
+            }
             CallEvent.of(id, CallEvent.Type.ORIGINATE_REQUEST, payload, Timestamps.now()).persist();
         });
 
@@ -115,6 +157,28 @@ public class OriginateService {
             throw callProblem(502, "nexafone-auth", "Nexafone refused nexaflow", e.getMessage(), id);
         }
         return new Originated(conclude(id, result, plan), true);
+    }
+
+    /** Runs a data-driven flow's first turn for call {@code id}, waiting at most the turn's budget and a second. */
+    private DataTurn.Progress.Finished firstTurn(FlowProgram program, UUID id, Checked checked) {
+        DataTurn.Progress progress = program.begin(program.flow().start(), Attempts.none(),
+                TurnRunner.scope(id, checked.from(), checked.to(), checked.variables()));
+        try {
+            return turns.finish(progress).toCompletableFuture().get(turnBudget.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running the flow's first turn", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the flow's first turn did not finish", e);
+        }
+    }
+
+    private JsonNode readTree(String text) {
+        try {
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Call conclude(UUID id, NexafoneClient.Result result, Plan plan) {

@@ -42,6 +42,8 @@ public interface NexaflowConfig {
 
     Retention retention();
 
+    Http http();
+
     interface Sandbox {
         /** The in-process Nexafone emulator under /sandbox; also lets flows use the vendor page's placeholder numbers. */
         @WithDefault("false")
@@ -234,5 +236,42 @@ public interface NexaflowConfig {
          * (NEXAFLOW_RETENTION_ROLE); unset: the runtime role sweeps itself (one role for everything).
          */
         Optional<String> role();
+    }
+
+    /** Requests nexaflow makes to a business's own API from a flow's http node (io.nexaflow.request). */
+    interface Http {
+        /**
+         * host[:port] that may be called over plain http and whose addresses are not checked (development and tests;
+         * NEXAFLOW_HTTP_INSECURE_HOSTS); a host without a port matches every port.
+         */
+        @WithName("insecure-hosts")
+        Optional<List<String>> insecureHosts();
+
+        /** When set, the only host[:port] that may be called (NEXAFLOW_HTTP_ALLOWED_HOSTS); their addresses are trusted. */
+        @WithName("allowed-hosts")
+        Optional<List<String>> allowedHosts();
+
+        /** The most one turn of a call (between two verbs) spends in http nodes; then the error branch runs. */
+        @WithName("turn-budget")
+        @WithDefault("4s")
+        Duration turnBudget();
+
+        Circuit circuit();
+
+        /** The circuit of each host[:port]: timeouts, connection failures and 5xx answers count against it. */
+        interface Circuit {
+            /** How many recent requests the failure ratio is taken over; the circuit cannot open before that many. */
+            @WithDefault("10")
+            int requests();
+
+            /** The share of those requests that must have failed for the circuit to open. */
+            @WithName("failure-ratio")
+            @WithDefault("0.5")
+            double failureRatio();
+
+            /** How long an open circuit answers CIRCUIT_OPEN before it lets one trial request through. */
+            @WithDefault("5s")
+            Duration delay();
+        }
     }
 }

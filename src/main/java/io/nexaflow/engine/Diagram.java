@@ -43,8 +43,11 @@ public final class Diagram {
 
     private static String shape(String id, Node node) {
         String label = "\"" + escape(id) + "<br/>" + escape(describe(node)) + "\"";
-        if (node instanceof Node.Gather) {
+        if (node instanceof Node.Gather || node instanceof Node.Switch) {
             return "{" + label + "}";
+        }
+        if (node instanceof Node.Http) {
+            return "[/" + label + "/]";
         }
         if (node instanceof Node.Dial) {
             return "[[" + label + "]]";
@@ -65,24 +68,48 @@ public final class Diagram {
         if (node instanceof Node.Dial dial) {
             return "dial " + dial.number();
         }
+        if (node instanceof Node.Http http) {
+            int query = http.url().indexOf('?');
+            return http.method() + " " + (query < 0 ? http.url() : http.url().substring(0, query));
+        }
+        if (node instanceof Node.Set set) {
+            return "set " + String.join(", ", set.vars().keySet());
+        }
         return node.type().id();
     }
 
     /** Target → labels of the edges leading there, so parallel ways to one node share one arrow. */
     private static Map<String, List<String>> edges(Node node) {
         Map<String, List<String>> edges = new LinkedHashMap<>();
-        if (node instanceof Node.Play play && play.next() != null) {
-            edges.put(play.next(), List.of());
-        } else if (node instanceof Node.Dial dial && dial.next() != null) {
-            edges.put(dial.next(), List.of());
+        if (node instanceof Node.Play play) {
+            next(edges, play.next());
+            add(edges, play.onError(), "onError");
+        } else if (node instanceof Node.Dial dial) {
+            next(edges, dial.next());
+            add(edges, dial.onError(), "onError");
         } else if (node instanceof Node.Gather gather) {
             gather.routes().forEach((digits, target) -> add(edges, target, digits));
             add(edges, gather.defaultRoute(), "default");
             add(edges, gather.onTimeout(), "onTimeout");
             add(edges, gather.onInvalid(), "onInvalid");
             add(edges, gather.onMaxAttempts(), "onMaxAttempts");
+            add(edges, gather.onError(), "onError");
+        } else if (node instanceof Node.Http http) {
+            next(edges, http.next());
+            add(edges, http.onError(), "onError");
+        } else if (node instanceof Node.Switch choice) {
+            choice.cases().forEach(c -> add(edges, c.next(), c.when()));
+            add(edges, choice.defaultRoute(), "default");
+        } else if (node instanceof Node.Set set) {
+            next(edges, set.next());
         }
         return edges;
+    }
+
+    private static void next(Map<String, List<String>> edges, String target) {
+        if (target != null) {
+            edges.putIfAbsent(target, new ArrayList<>());
+        }
     }
 
     private static void add(Map<String, List<String>> edges, String target, String label) {

@@ -1,5 +1,8 @@
 package io.nexaflow.engine;
 
+import io.nexaflow.expr.Condition;
+import io.nexaflow.expr.Scope;
+import io.nexaflow.expr.Template;
 import io.nexaflow.flow.model.FlowDefinition;
 import io.nexaflow.flow.model.Node;
 import io.nexaflow.verb.Keypad;
@@ -9,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * One flow revision, ready to run calls: walks the graph, routes gather input and renders the Nexafone verb
@@ -29,11 +34,31 @@ public final class FlowProgram {
 
     private final FlowDefinition flow;
     private final Map<String, Compiled> nodes;
+    /** Data-driven flows: every template text and condition of the flow, parsed and compiled once. */
+    private final Map<String, Template> templates = new HashMap<>();
+    private final Map<String, Condition> conditions = new HashMap<>();
+    private final Map<String, Pattern> validDigits = new HashMap<>();
+    private final Function<String, String> dialTarget;
+    private final boolean dataDriven;
 
+    /** A program whose templated dial numbers never parse (tests and flows without them). */
     public FlowProgram(FlowDefinition flow) {
+        this(flow, raw -> null);
+    }
+
+    /**
+     * @param dialTarget a dial number filled in from templates, normalised, or null when it does not parse
+     * @throws IllegalArgumentException when the flow does not hold together (validate it first)
+     */
+    public FlowProgram(FlowDefinition flow, Function<String, String> dialTarget) {
         this.flow = Objects.requireNonNull(flow, "flow");
+        this.dialTarget = Objects.requireNonNull(dialTarget, "dialTarget");
         var compiled = new HashMap<String, Compiled>();
         flow.nodes().forEach((id, node) -> compiled.put(id, compile(node)));
+        flow.nodes().values().forEach(this::compileData);
+        this.dataDriven = !templates.isEmpty() || !conditions.isEmpty() || !validDigits.isEmpty()
+                || flow.nodes().values().stream().anyMatch(n -> n.type().internal()
+                || n instanceof Node.Gather g && (g.saveAs() != null || g.masksDigits()));
         for (var entry : flow.nodes().entrySet()) {
             for (String target : entry.getValue().targets()) {
                 if (!compiled.containsKey(target)) {
@@ -50,6 +75,115 @@ public final class FlowProgram {
 
     public FlowDefinition flow() {
         return flow;
+    }
+
+    /**
+     * True when the flow uses variables, templates, conditions, requests or input rules: its turns run through
+     * {@link #begin} and {@link #resume}, with the call's {@link Scope}. Other flows run as they always did.
+     */
+    public boolean dataDriven() {
+        return dataDriven;
+    }
+
+    /** A data-driven turn from {@code from} (a new call's start, or where a gather's input leads). */
+    public DataTurn.Progress begin(String from, Attempts attempts, Scope scope) {
+        Objects.requireNonNull(from, "from");
+        return DataTurn.start(this, from, attempts, scope);
+    }
+
+    /**
+     * After a gather's input was routed: its digits go to {@code saveAs} when they were accepted (a route or the
+     * default), then the turn walks on from where they lead.
+     */
+    public DataTurn.Progress resume(String gatherNode, Routing routing, Attempts attempts, Scope scope) {
+        Node.Gather gather = gather(gatherNode);
+        Scope after = scope;
+        if (gather.saveAs() != null
+                && (routing.reason() == RouteReason.MATCH || routing.reason() == RouteReason.DEFAULT)) {
+            after = scope.withVars(Map.of(gather.saveAs(), routing.digits()));
+        }
+        return begin(routing.target(), attempts, after);
+    }
+
+    /** Variables saved from sensitive gathers: their values are masked wherever a request is shown. */
+    public java.util.Set<String> sensitiveVars() {
+        var names = new java.util.TreeSet<String>();
+        flow.nodes().values().forEach(n -> {
+            if (n instanceof Node.Gather g && g.masksDigits() && g.saveAs() != null) {
+                names.add(g.saveAs());
+            }
+        });
+        return names;
+    }
+
+    /** True when digits pressed at {@code gatherNode} are masked in events, exports, logs and responses. */
+    public boolean masksDigits(String gatherNode) {
+        return gather(gatherNode).masksDigits();
+    }
+
+    Template template(String text) {
+        Template template = templates.get(text);
+        return template != null ? template : Template.parse(text).orElseThrow();
+    }
+
+    Condition condition(String expression) {
+        Condition condition = conditions.get(expression);
+        if (condition == null) {
+            throw new IllegalArgumentException("no condition '" + expression + "' in this flow");
+        }
+        return condition;
+    }
+
+    Function<String, String> dialTarget() {
+        return dialTarget;
+    }
+
+    private void compileData(Node node) {
+        if (node instanceof Node.Play play) {
+            templated(play.audioUrl());
+        } else if (node instanceof Node.Gather gather) {
+            templated(gather.audioUrl());
+            if (gather.validDigits() != null) {
+                validDigits.put(gather.validDigits(), Pattern.compile(gather.validDigits()));
+            }
+        } else if (node instanceof Node.Dial dial) {
+            templated(dial.number());
+        } else if (node instanceof Node.Http http) {
+            template(http.url(), true);
+            http.headers().values().forEach(value -> template(value, true));
+            if (http.body() != null) {
+                bodyTemplates(http.body());
+            }
+        } else if (node instanceof Node.Set set) {
+            set.vars().values().forEach(value -> template(value, true));
+        } else if (node instanceof Node.Switch choice) {
+            for (Node.Switch.Case c : choice.cases()) {
+                conditions.computeIfAbsent(c.when(), when -> Condition.compile(when).value().orElseThrow(() ->
+                        new IllegalArgumentException("condition '" + when + "' does not compile")));
+            }
+        }
+    }
+
+    private void templated(String text) {
+        if (text != null && text.contains("{{")) {
+            template(text, true);
+        }
+    }
+
+    private void template(String text, boolean keep) {
+        Template template = Template.parse(text).value().orElseThrow(() ->
+                new IllegalArgumentException("template '" + text + "' does not parse"));
+        if (keep) {
+            templates.put(text, template);
+        }
+    }
+
+    private void bodyTemplates(com.fasterxml.jackson.databind.JsonNode body) {
+        if (body.isTextual()) {
+            template(body.asText(), true);
+        } else {
+            body.forEach(this::bodyTemplates);
+        }
     }
 
     /** What a new call runs first. */
@@ -124,6 +258,10 @@ public final class FlowProgram {
         if (!Keypad.isKeys(input)) {
             return invalid(gatherNode, gather, input);
         }
+        if (gather.validDigits() != null && !input.isEmpty()
+                && !validDigits.get(gather.validDigits()).matcher(input).matches()) {
+            return invalid(gatherNode, gather, input);
+        }
         if (input.isEmpty()) {
             return gather.onTimeout() != null
                     ? new Routing(input, RouteReason.TIMEOUT, gather.onTimeout())
@@ -167,7 +305,11 @@ public final class FlowProgram {
         int capacity = HANGUP_VERB.length();
         for (int i = 0; i < count; i++) {
             chain[i] = compiled(ids.get(i));
-            capacity += chain[i].open.length() + CLOSE.length();
+            String filled = path.rendered().get(ids.get(i));
+            if (filled != null) {
+                chain[i] = compile(chain[i].node, filled);
+            }
+            capacity += (chain[i].open == null ? 0 : chain[i].open.length()) + CLOSE.length();
         }
         if (path.gather() != null) {
             capacity += callbackUrl.length() + (channelId == null ? 0 : channelId.length() + 16) + 16;
@@ -194,6 +336,8 @@ public final class FlowProgram {
                     out.append(HANGUP_VERB);
                     endsInHangupNode = true;
                 }
+                case INTERNAL -> throw new IllegalArgumentException("node '" + ids.get(i)
+                        + "' runs inside nexaflow and is never sent: " + path);
                 case GATHER -> {
                     if (!last || path.gather() == null) {
                         throw new IllegalArgumentException("gather '" + ids.get(i) + "' must end the path: " + path);
@@ -237,7 +381,7 @@ public final class FlowProgram {
         throw new IllegalArgumentException("node '" + id + "' is not a gather");
     }
 
-    private enum Kind { CHAINED, GATHER, HANGUP }
+    private enum Kind { CHAINED, GATHER, HANGUP, INTERNAL }
 
     /**
      * A node and its verb text. CHAINED (play, dial): {@code open} ends in {@code "action":}, to be followed by
@@ -249,22 +393,31 @@ public final class FlowProgram {
 
     /** Each node's verb, written by {@link VerbJson} up to what is only known per call. */
     private static Compiled compile(Node node) {
+        return compile(node, null);
+    }
+
+    /** @param filled the node's audioUrl or number with its templates filled in, or null to use it as written */
+    private static Compiled compile(Node node, String filled) {
         var text = new StringBuilder(128);
         if (node instanceof Node.Play play) {
-            VerbJson.head(text, new Verb.Play(play.audioUrl(), null));
+            VerbJson.head(text, new Verb.Play(filled != null ? filled : play.audioUrl(), null));
             return chained(node, text);
         }
         if (node instanceof Node.Dial dial) {
-            VerbJson.head(text, new Verb.Dial(dial.number(), dial.timeout(), dial.moh(), null));
+            VerbJson.head(text, new Verb.Dial(filled != null ? filled : dial.number(), dial.timeout(), dial.moh(), null));
             return chained(node, text);
         }
         if (node instanceof Node.Gather gather) {
-            VerbJson.head(text, new Verb.Gather(gather.audioUrl(), gather.maxDigits(), gather.timeout(),
-                    gather.digitTimeout(), gather.terminator(), null, null));
+            VerbJson.head(text, new Verb.Gather(filled != null ? filled : gather.audioUrl(), gather.maxDigits(),
+                    gather.timeout(), gather.digitTimeout(), gather.terminator(), null, null));
             return new Compiled(node, Kind.GATHER, text.toString(), null);
         }
         if (node instanceof Node.Hangup) {
             return new Compiled(node, Kind.HANGUP, HANGUP_VERB, HANGUP_VERB);
+        }
+        if (node.type().internal()) {
+            // Run inside nexaflow between verbs; never part of a verb chain.
+            return new Compiled(node, Kind.INTERNAL, null, null);
         }
         throw new IllegalArgumentException("unknown node kind " + node.getClass());
     }

@@ -1,5 +1,12 @@
 package io.nexaflow.flow;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nexaflow.engine.Attempts;
+import io.nexaflow.engine.DataTurn;
+import io.nexaflow.expr.Masking;
+import io.nexaflow.expr.Scope;
+import io.nexaflow.turn.TurnRunner;
+import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +30,17 @@ public class FlowDryRun {
     public record SimulationRequest(
             @Schema(description = "Digits pressed at each gather in turn; \"\" lets the gather time out",
                     example = "[\"\", \"7\", \"2\"]") List<String> inputs,
-            @Schema(description = "Revision to run (default: the published one, else the latest)") Integer version) {
+            @Schema(description = "Revision to run (default: the published one, else the latest)") Integer version,
+            @Schema(description = "The call's starting variables, as for POST /v1/calls", example = "{\"amount\": 1250.5}")
+            JsonNode variables,
+            @Schema(description = "Answers of the flow's http nodes, by node id: `{\"status\": 200, \"body\": {…}}` "
+                    + "or `{\"error\": \"timeout\"}`. A node without one goes to its onError. Nothing is sent.",
+                    example = "{\"lookup\": {\"status\": 200, \"body\": {\"balance\": 150.5}}}")
+            Map<String, JsonNode> http) {
+
+        public SimulationRequest(List<String> inputs, Integer version) {
+            this(inputs, version, null, null);
+        }
     }
 
     @Schema(name = "SimulationStep")
@@ -36,7 +53,12 @@ public class FlowDryRun {
             @Schema(description = "The verb JSON Nexafone would be answered") JsonNode verb,
             @Schema(description = "The gather the call then waits at; absent when the call ends") String waitingAt,
             @Schema(description = "Gather attempts so far") Map<String, Integer> attempts,
-            @Schema(description = "Gathers whose maxAttempts ran out") List<String> exhausted) {
+            @Schema(description = "Gathers whose maxAttempts ran out") List<String> exhausted,
+            @Schema(description = "Data-driven flows: the call's variables after this step (sensitive ones masked)")
+            Map<String, Object> variables,
+            @Schema(description = "Data-driven flows: the requests this step's http nodes made (mocked), as the audit "
+                    + "trail records them") List<JsonNode> requests,
+            @Schema(description = "Why the caller would hear the fallback verb here") String failed) {
     }
 
     @Schema(name = "Simulation")
@@ -53,6 +75,15 @@ public class FlowDryRun {
     }
 
     public Simulation run(FlowProgram program, int version, List<String> inputs) {
+        return run(program, version, inputs, Map.of(), Map.of());
+    }
+
+    /** With the call's starting variables and mocked answers of its http nodes (data-driven flows). */
+    public Simulation run(FlowProgram program, int version, List<String> inputs, Map<String, Object> variables,
+                          Map<String, JsonNode> http) {
+        if (program.dataDriven()) {
+            return runData(program, version, inputs == null ? List.of() : inputs, variables, http);
+        }
         List<SimulationStep> steps = new ArrayList<>();
         Turn path = program.start();
         steps.add(step(program, null, null, null, path));
@@ -79,6 +110,80 @@ public class FlowDryRun {
             throw new IllegalStateException(e);
         }
         return new SimulationStep(node, input, routing, path.nodes(), verb, path.gather(), path.attempts().asMap(),
-                path.exhausted().isEmpty() ? null : path.exhausted());
+                path.exhausted().isEmpty() ? null : path.exhausted(), null, null, null);
     }
+
+    private Simulation runData(FlowProgram program, int version, List<String> inputs, Map<String, Object> variables,
+                               Map<String, JsonNode> http) {
+        List<SimulationStep> steps = new ArrayList<>();
+        Scope scope = TurnRunner.scope(SIMULATED_CALL, "+10000000000", "+10000000001", variables);
+        DataTurn.Progress.Finished finished = mocked(program.begin(program.flow().start(), Attempts.none(), scope), http);
+        steps.add(dataStep(program, null, null, null, finished));
+        int used = 0;
+        for (String input : inputs) {
+            Turn path = finished.turn();
+            if (path.ended() || finished.failed() != null) {
+                break;
+            }
+            String gather = path.gather();
+            Routing routing = program.route(gather, input);
+            finished = mocked(program.resume(gather, routing, path.attempts(), finished.scope()), http);
+            String shown = input == null ? "" : program.masksDigits(gather) ? Masking.digits(input) : input;
+            Routing recorded = program.masksDigits(gather)
+                    ? new Routing(Masking.digits(routing.digits()), routing.reason(), routing.target()) : routing;
+            steps.add(dataStep(program, gather, shown, recorded, finished));
+            used++;
+        }
+        boolean ended = finished.turn().ended() || finished.failed() != null;
+        return new Simulation(version, steps, ended, inputs.subList(used, inputs.size()));
+    }
+
+    /** Drives a turn with the mocked answers; a node without a mock gets an error (its onError runs). */
+    private static DataTurn.Progress.Finished mocked(DataTurn.Progress progress, Map<String, JsonNode> http) {
+        while (progress instanceof DataTurn.Progress.Awaiting awaiting) {
+            JsonNode mock = http == null ? null : http.get(awaiting.request().node());
+            DataTurn.Answer answer;
+            if (mock == null) {
+                answer = DataTurn.Answer.failed("no mock answer for node '" + awaiting.request().node() + "'");
+            } else if (mock.hasNonNull("error")) {
+                answer = DataTurn.Answer.failed(mock.get("error").asText());
+            } else {
+                JsonNode body = mock.get("body");
+                answer = new DataTurn.Answer(mock.path("status").asInt(200), body == null || body.isNull() ? null : body,
+                        null, 0);
+            }
+            progress = awaiting.turn().resume(answer);
+        }
+        return (DataTurn.Progress.Finished) progress;
+    }
+
+    private SimulationStep dataStep(FlowProgram program, String node, String input, Routing routing,
+                                    DataTurn.Progress.Finished finished) {
+        Turn path = finished.turn();
+        JsonNode verb = null;
+        if (finished.failed() == null) {
+            try {
+                verb = json.readTree(verbs.renderUnsigned(program, path));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        Map<String, Object> shown = new java.util.LinkedHashMap<>(finished.scope().vars());
+        program.sensitiveVars().forEach(name -> shown.computeIfPresent(name, (k, v) -> Masking.MASK));
+        List<JsonNode> requests = new ArrayList<>();
+        for (TurnRunner.Audit audit : TurnRunner.auditPayloads(finished, program)) {
+            try {
+                ObjectNode request = (ObjectNode) json.readTree(audit.payload());
+                request.remove("latencyMs");
+                requests.add(request);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new SimulationStep(node, input, routing, path.nodes(), verb, path.gather(), path.attempts().asMap(),
+                path.exhausted().isEmpty() ? null : path.exhausted(), shown, requests, finished.failed());
+    }
+
+    /** The call id a simulation's templates see for {@code {{call.id}}}. */
+    static final UUID SIMULATED_CALL = new UUID(0, 0);
 }

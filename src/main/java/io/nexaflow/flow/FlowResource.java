@@ -1,5 +1,6 @@
 package io.nexaflow.flow;
 
+import io.nexaflow.expr.Variables;
 import io.nexaflow.api.Examples;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
@@ -39,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.nexaflow.problem.ProblemException.requireBody;
@@ -197,8 +199,9 @@ public class FlowResource {
     @Operation(operationId = "simulateFlow", summary = "Dry-run a flow",
             description = "Runs a revision (the published one unless `version` names "
             + "one) with the given inputs and returns every step: the gather that got each input, how it was routed, "
-            + "the nodes entered and the exact verb JSON Nexafone would be answered. Touches neither Nexafone nor "
-            + "the calls table.")
+            + "the nodes entered and the exact verb JSON Nexafone would be answered. Data-driven flows start with "
+            + "`variables`, their http nodes answer from `http` (mocks by node id; nothing is sent), and each step "
+            + "shows the variables after it. Touches neither Nexafone, a business's API nor the calls table.")
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = FlowDryRun.SimulationRequest.class),
             examples = @ExampleObject(name = "time out, press 7, press 2", value = "{\"inputs\": [\"\", \"7\", \"2\"]}")))
     @APIResponse(responseCode = "200", description = "The trace",
@@ -211,8 +214,17 @@ public class FlowResource {
             throw ProblemException.invalid("Invalid simulation", List.of(new Problem.FieldError("/inputs",
                     "at most 1000 inputs")));
         }
+        Map<String, Object> variables = Map.of();
+        if (request.variables() != null && !request.variables().isNull()) {
+            List<Problem.FieldError> problems = Variables.check(request.variables(), "/variables");
+            if (!problems.isEmpty()) {
+                throw ProblemException.invalid("Invalid simulation", problems);
+            }
+            variables = Variables.fromJson(request.variables());
+        }
         FlowRevision revision = flows.revisionToInspect(id, request.version());
-        return simulator.run(programs.of(revision), revision.version, request.inputs());
+        return simulator.run(programs.of(revision), revision.version, request.inputs(), variables,
+                request.http() == null ? Map.of() : request.http());
     }
 
     @GET

@@ -1,6 +1,7 @@
 package io.nexaflow.flow;
 
 import io.nexaflow.flow.model.FlowValidator;
+import io.nexaflow.expr.Variables;
 import io.nexaflow.flow.model.NodeType;
 import io.nexaflow.verb.Keypad;
 import org.eclipse.microprofile.openapi.OASFactory;
@@ -83,6 +84,28 @@ public class FlowSchemaFilter implements OASFilter {
             case ROUTES -> schema.addType(SchemaType.OBJECT)
                     .additionalPropertiesSchema(OASFactory.createSchema().addType(SchemaType.STRING)
                             .pattern(FlowValidator.NODE_ID.pattern()));
+            case VAR_NAME -> schema.addType(SchemaType.STRING).pattern(Variables.NAME.pattern());
+            case REGEX -> schema.addType(SchemaType.STRING).format("regex").maxLength(FlowValidator.MAX_REGEX);
+            case FLAG -> schema.addType(SchemaType.BOOLEAN).defaultValue(false);
+            case HTTP_METHOD -> schema.addType(SchemaType.STRING).enumeration(new ArrayList<>(FlowValidator.METHODS));
+            case URL_TEMPLATE -> schema.addType(SchemaType.STRING).pattern("^https?://[^{]+");
+            case HEADERS -> schema.addType(SchemaType.OBJECT)
+                    .additionalPropertiesSchema(OASFactory.createSchema().addType(SchemaType.STRING));
+            case JSON_TEMPLATE -> {
+                // any JSON value: no type constraint
+            }
+            case EXTRACT -> schema.addType(SchemaType.OBJECT)
+                    .additionalPropertiesSchema(OASFactory.createSchema().addType(SchemaType.STRING).pattern("^(/.*)?$"));
+            case CASES -> schema.addType(SchemaType.ARRAY).minItems(1).maxItems(FlowValidator.MAX_CASES)
+                    .items(OASFactory.createSchema().addType(SchemaType.OBJECT).required(List.of("when", "next"))
+                            .additionalPropertiesBoolean(false)
+                            .addProperty("when", OASFactory.createSchema().addType(SchemaType.STRING)
+                                    .description("A CEL condition over `vars` and `call`")
+                                    .examples(List.of("vars.balance > 0.0")))
+                            .addProperty("next", OASFactory.createSchema().addType(SchemaType.STRING)
+                                    .pattern(FlowValidator.NODE_ID.pattern())));
+            case VARS -> schema.addType(SchemaType.OBJECT)
+                    .additionalPropertiesSchema(OASFactory.createSchema().addType(SchemaType.STRING));
         }
         return schema;
     }

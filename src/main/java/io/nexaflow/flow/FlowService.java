@@ -1,5 +1,6 @@
 package io.nexaflow.flow;
 
+import io.nexaflow.turn.TurnRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nexaflow.db.Timestamps;
 import io.nexaflow.api.Cursor;
@@ -37,7 +38,7 @@ public class FlowService {
     private final RunningCalls runningCalls;
 
     public FlowService(PhoneNumbers numbers, RunningCalls runningCalls) {
-        this.validator = new FlowValidator(numbers);
+        this.validator = new FlowValidator(numbers, name -> TurnRunner.secret(name).isPresent());
         this.runningCalls = runningCalls;
     }
 

@@ -1,5 +1,6 @@
 package io.nexaflow.flow;
 
+import io.nexaflow.number.PhoneNumbers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.flow.model.FlowDefinition;
@@ -28,6 +29,20 @@ public class RevisionPrograms {
 
     private final ConcurrentHashMap<UUID, FlowProgram> held = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, FlowProgram> loaded = new ConcurrentHashMap<>();
+    private final PhoneNumbers numbers;
+
+    public RevisionPrograms(PhoneNumbers numbers) {
+        this.numbers = numbers;
+    }
+
+    /** A dial number filled in from a data-driven flow's templates, normalised; null when it does not parse. */
+    private String dialTarget(String raw) {
+        try {
+            return numbers.dialTarget(raw);
+        } catch (PhoneNumbers.InvalidNumber e) {
+            return null;
+        }
+    }
 
     /** Without blocking: the program when it is cached. */
     public Optional<FlowProgram> cached(UUID revision) {
@@ -69,7 +84,7 @@ public class RevisionPrograms {
         FlowProgram program = cached(revision).orElse(null);
         if (program == null) {
             try {
-                program = new FlowProgram(FlowJson.MAPPER.readValue(definition, FlowDefinition.class));
+                program = new FlowProgram(FlowJson.MAPPER.readValue(definition, FlowDefinition.class), this::dialTarget);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("stored revision " + revision + " does not map onto the flow model", e);
             }
@@ -86,7 +101,7 @@ public class RevisionPrograms {
     private FlowProgram remember(UUID id, FlowRevision stored) {
         FlowProgram program;
         try {
-            program = new FlowProgram(FlowJson.MAPPER.treeToValue(stored.definition, FlowDefinition.class));
+            program = new FlowProgram(FlowJson.MAPPER.treeToValue(stored.definition, FlowDefinition.class), this::dialTarget);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored revision " + id + " does not map onto the flow model", e);
         }

@@ -41,6 +41,14 @@ public class CallbackVerbs {
         return program.render(path, callback, channelId);
     }
 
+    /** As {@link #signAndRender}, for a data-driven call: its numbers and variables go into the token, encrypted. */
+    public String signAndRender(FlowProgram program, UUID call, UUID revision, Turn path, String channelId,
+                                StateToken.CallData data) {
+        String callback = path.gather() == null ? null
+                : signedUrl(new StateToken(call, revision, path.gather(), path.attempts(), data));
+        return program.render(path, callback, channelId);
+    }
+
     /** The verb of a dry run: the gather's URL shows where a signed token would go; nothing is signed. */
     public String renderUnsigned(FlowProgram program, Turn path) {
         return program.render(path, path.ended() ? null : base + UNSIGNED, null);

@@ -1,5 +1,14 @@
 package io.nexaflow.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nexaflow.expr.Variables;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import java.security.SecureRandom;
+
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.Attempts;
 import io.quarkus.runtime.Startup;
@@ -34,12 +43,21 @@ import java.util.UUID;
 public class StateTokens {
 
     private static final byte VERSION = 1;
+    /** A token that also carries {@link StateToken.CallData}, AES-GCM encrypted after the attempts. */
+    private static final byte VERSION_WITH_DATA = 2;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final int MAX_TOKEN = 8192;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAC_BYTES = 16;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     /** One per key, the signing key first; verify tries them in this order, so the common case costs one HMAC. */
     private final List<ThreadLocal<Mac>> macs;
+    /** Per key, in the same order: the AES key that encrypts call data, derived from it (never the key itself). */
+    private final List<SecretKeySpec> ciphers;
 
     @Inject
     public StateTokens(NexaflowConfig config) {
@@ -52,10 +70,13 @@ public class StateTokens {
         }
         String[] keys = secrets.split(",", -1);
         List<ThreadLocal<Mac>> macs = new ArrayList<>(keys.length);
+        List<SecretKeySpec> ciphers = new ArrayList<>(keys.length);
         for (int i = 0; i < keys.length; i++) {
             macs.add(mac(keys[i], i + 1, keys.length));
+            ciphers.add(cipherKey(keys[i]));
         }
         this.macs = List.copyOf(macs);
+        this.ciphers = List.copyOf(ciphers);
     }
 
     private static ThreadLocal<Mac> mac(String secret, int position, int count) {
@@ -80,9 +101,20 @@ public class StateTokens {
         });
     }
 
+    /** An AES-256 key of its own for call data: HMAC-SHA256 of a fixed label under the webhook key. */
+    private static SecretKeySpec cipherKey(String secret) {
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return new SecretKeySpec(derive.doFinal("nexaflow state token call data v1".getBytes(StandardCharsets.US_ASCII)), "AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String sign(StateToken token) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(96);
-        out.write(VERSION);
+        out.write(token.data() == null ? VERSION : VERSION_WITH_DATA);
         writeUuid(out, token.call());
         writeUuid(out, token.revision());
         writeString(out, token.node());
@@ -92,6 +124,9 @@ public class StateTokens {
             writeString(out, node);
             out.write(Math.min(count, 255));
         });
+        if (token.data() != null) {
+            out.writeBytes(encrypt(token.data()));
+        }
         byte[] body = out.toByteArray();
         byte[] mac = macs.get(0).get().doFinal(body);
         byte[] signed = Arrays.copyOf(body, body.length + MAC_BYTES);
@@ -101,7 +136,7 @@ public class StateTokens {
 
     /** The token's content when its signature holds; empty for anything forged, altered or malformed. */
     public Optional<StateToken> verify(String token) {
-        if (token == null || token.isEmpty() || token.length() > 4096) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN) {
             return Optional.empty();
         }
         byte[] signed;
@@ -115,12 +150,14 @@ public class StateTokens {
         }
         byte[] body = Arrays.copyOf(signed, signed.length - MAC_BYTES);
         byte[] given = Arrays.copyOfRange(signed, body.length, signed.length);
-        if (!signedByAnyKey(body, given)) {
+        int key = signedBy(body, given);
+        if (key < 0) {
             return Optional.empty();
         }
         try {
             ByteBuffer in = ByteBuffer.wrap(body);
-            if (in.get() != VERSION) {
+            byte version = in.get();
+            if (version != VERSION && version != VERSION_WITH_DATA) {
                 return Optional.empty();
             }
             UUID call = new UUID(in.getLong(), in.getLong());
@@ -131,20 +168,59 @@ public class StateTokens {
             for (int i = 0; i < entries; i++) {
                 attempts.put(readString(in), Byte.toUnsignedInt(in.get()));
             }
+            StateToken.CallData data = null;
+            if (version == VERSION_WITH_DATA) {
+                byte[] sealed = new byte[in.remaining()];
+                in.get(sealed);
+                data = decrypt(sealed, ciphers.get(key));
+            }
             return in.hasRemaining() ? Optional.empty()
-                    : Optional.of(new StateToken(call, revision, node, Attempts.of(attempts)));
+                    : Optional.of(new StateToken(call, revision, node, Attempts.of(attempts), data));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    private boolean signedByAnyKey(byte[] body, byte[] given) {
+    /** The index of the key that signed {@code body}, or -1. */
+    private int signedBy(byte[] body, byte[] given) {
         for (int i = 0; i < macs.size(); i++) {
             if (MessageDigest.isEqual(Arrays.copyOf(macs.get(i).get().doFinal(body), MAC_BYTES), given)) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
+    }
+
+    /** nonce | AES-GCM({from, to, vars}) under the signing key's cipher key. */
+    private byte[] encrypt(StateToken.CallData data) {
+        try {
+            ObjectNode plain = JSON.createObjectNode();
+            plain.put("f", data.from());
+            plain.put("t", data.to());
+            plain.set("v", Variables.toJson(data.vars()));
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, ciphers.get(0), new GCMParameterSpec(TAG_BITS, nonce));
+            byte[] sealed = cipher.doFinal(JSON.writeValueAsBytes(plain));
+            byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + sealed.length);
+            System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+            return out;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot encrypt a state token's call data", e);
+        }
+    }
+
+    private static StateToken.CallData decrypt(byte[] sealed, SecretKeySpec key) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+            JsonNode plain = JSON.readTree(cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES));
+            return new StateToken.CallData(plain.path("f").textValue(), plain.path("t").textValue(),
+                    Variables.fromJson(plain.path("v")));
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalArgumentException("call data does not decrypt");
+        }
     }
 
     private static void writeUuid(ByteArrayOutputStream out, UUID id) {

@@ -7,7 +7,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nexaflow.db.Timestamps;
 import io.nexaflow.call.CallEvent;
 import io.nexaflow.config.NexaflowConfig;
+import io.nexaflow.engine.DataTurn;
 import io.nexaflow.engine.FlowProgram;
+import io.nexaflow.engine.Routing;
+import io.nexaflow.expr.Masking;
+import io.nexaflow.turn.TurnRunner;
 import io.nexaflow.engine.Verb;
 import io.nexaflow.engine.VerbJson;
 import io.nexaflow.flow.RevisionPrograms;
@@ -52,6 +56,7 @@ public class CallbackHandler {
     private final RevisionPrograms programs;
     private final CallbackStore writer;
     private final CallbackJournal journal;
+    private final TurnRunner turns;
     private final ObjectMapper json;
     private final Counter accepted;
     private final Counter duplicates;
@@ -66,7 +71,9 @@ public class CallbackHandler {
     private final String fallbackVerb;
 
     public CallbackHandler(StateTokens tokens, CallbackVerbs urls, RevisionPrograms programs, CallbackStore writer,
-                           CallbackJournal journal, ObjectMapper json, MeterRegistry meters, NexaflowConfig config) {
+                           CallbackJournal journal, TurnRunner turns, ObjectMapper json, MeterRegistry meters,
+                           NexaflowConfig config) {
+        this.turns = turns;
         this.tokens = tokens;
         this.urls = urls;
         this.programs = programs;
@@ -130,6 +137,9 @@ public class CallbackHandler {
     }
 
     private Uni<Answer> route(StateToken state, Callback callback, FlowProgram program, Instant at) {
+        if (program.dataDriven()) {
+            return routeData(state, callback, program, at);
+        }
         CallbackWrite write;
         try {
             FlowProgram.Routed step = program.callback(state.node(), state.attempts(), callback.dtmf());
@@ -139,6 +149,55 @@ public class CallbackHandler {
         } catch (RuntimeException e) {
             return fallback(callback, state, "cannot route: " + e, at);
         }
+        return commit(write, callback, state);
+    }
+
+    /**
+     * A data-driven flow: routes, then runs the turn's http, switch and set nodes (requests off the event loop,
+     * within the turn's budget), then writes and answers as any callback. Digits of a sensitive gather are masked
+     * in everything recorded; the call's variables travel on in the next state token, encrypted.
+     */
+    private Uni<Answer> routeData(StateToken state, Callback received, FlowProgram program, Instant at) {
+        StateToken.CallData data = state.data() != null ? state.data()
+                : new StateToken.CallData(null, null, java.util.Map.of());
+        Callback callback = received;
+        Routing routing;
+        DataTurn.Progress progress;
+        try {
+            if (program.masksDigits(state.node())) {
+                callback = new Callback(received.callId(), Masking.digits(received.dtmf()), received.channelId());
+            }
+            routing = program.route(state.node(), received.dtmf());
+            progress = program.resume(state.node(), routing, state.attempts(),
+                    TurnRunner.scope(state.call(), data.from(), data.to(), data.vars()));
+        } catch (RuntimeException e) {
+            return fallback(callback, state, "cannot route: " + e, at);
+        }
+        Callback shown = callback;
+        Routing recorded = program.masksDigits(state.node())
+                ? new Routing(Masking.digits(routing.digits()), routing.reason(), routing.target()) : routing;
+        return Uni.createFrom().completionStage(turns.finish(progress)).onItem().transformToUni(finished -> {
+            for (TurnRunner.Audit audit : TurnRunner.auditPayloads(finished, program)) {
+                writer.record(EventWrite.httpRequest(state.call(), audit.node(), audit.payload(), at));
+            }
+            if (finished.failed() != null) {
+                return fallback(shown, state, finished.failed(), at);
+            }
+            CallbackWrite write;
+            try {
+                String verb = urls.signAndRender(program, state.call(), state.revision(), finished.turn(),
+                        shown.channelId(), new StateToken.CallData(data.from(), data.to(), finished.scope().vars()));
+                write = new CallbackWrite(state.call(), shown.callId(), state.node(), state.attempt(), shown.dtmf(),
+                        shown.channelId(), new FlowProgram.Routed(recorded, finished.turn()), verb, at);
+            } catch (RuntimeException e) {
+                return fallback(shown, state, "cannot render: " + e, at);
+            }
+            return commit(write, shown, state);
+        });
+    }
+
+    /** Makes the write durable (PostgreSQL, else the journal) and answers its verb. */
+    private Uni<Answer> commit(CallbackWrite write, Callback callback, StateToken state) {
         if (journal.holdsCallbacks(state.call()) || writer.stalled()) {
             // This call's earlier callbacks wait in the journal (follow them, in order), or PostgreSQL is not
             // answering: the journal makes the write durable without the caller waiting on the database.

@@ -20,4 +20,9 @@ public record EventWrite(UUID call, CallEvent.Type type, String node, Integer at
         payload.put("channelId", channelId);
         return new EventWrite(call, type, node, attempt, dtmf, payload.toString(), at);
     }
+
+    /** A request an http node made during a callback's turn (payload from TurnRunner: masked, no body). */
+    static EventWrite httpRequest(UUID call, String node, String payload, Instant at) {
+        return new EventWrite(call, CallEvent.Type.HTTP_REQUEST, node, null, null, payload, at);
+    }
 }

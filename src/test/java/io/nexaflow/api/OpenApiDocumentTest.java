@@ -31,8 +31,13 @@ class OpenApiDocumentTest {
         assertThat(schemas.at("/Node/discriminator")).isEqualTo(Flows.parse("""
                 {"propertyName":"type","mapping":{
                   "play":"#/components/schemas/PlayNode","gather":"#/components/schemas/GatherNode",
-                  "dial":"#/components/schemas/DialNode","hangup":"#/components/schemas/HangupNode"}}"""));
-        assertThat(schemas.at("/Node/oneOf")).hasSize(4);
+                  "dial":"#/components/schemas/DialNode","hangup":"#/components/schemas/HangupNode",
+                  "http":"#/components/schemas/HttpNode","switch":"#/components/schemas/SwitchNode",
+                  "set":"#/components/schemas/SetNode"}}"""));
+        assertThat(schemas.at("/Node/oneOf")).hasSize(7);
+        assertThat(schemas.at("/HttpNode/required")).isEqualTo(Flows.parse("[\"type\", \"method\", \"url\", \"onError\"]"));
+        assertThat(schemas.at("/SwitchNode/properties/cases/items/required"))
+                .isEqualTo(Flows.parse("[\"when\", \"next\"]"));
         assertThat(schemas.at("/GatherNode/properties/maxDigits")).isEqualTo(Flows.parse("""
                 {"type":"integer","description":"Digits to capture before returning.",
                  "minimum":1,"maximum":32,"default":1}"""));

@@ -11,7 +11,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The dependency rules of docs/architecture.md, checked on the compiled main classes: no package cycle, and the
- * flow engine stays pure (no Quarkus, database or HTTP), so it is the bottom every other layer builds on.
+ * flow engine, the flow model and expressions stay pure (no Quarkus, database or HTTP), so they are the bottom
+ * every other layer builds on.
  */
 class PackageRulesTest {
 
@@ -30,8 +31,8 @@ class PackageRulesTest {
     }
 
     @Test
-    void theEngineAndTheFlowModelArePure() {
-        noClasses().that().resideInAnyPackage("io.nexaflow.engine..", "io.nexaflow.flow.model..")
+    void theEngineTheFlowModelAndExpressionsArePure() {
+        noClasses().that().resideInAnyPackage("io.nexaflow.engine..", "io.nexaflow.flow.model..", "io.nexaflow.expr..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta.persistence..",
                         "jakarta.ws.rs..", "jakarta.enterprise..", "io.agroal..", "java.sql..", "io.vertx..",
                         "org.hibernate..")
@@ -42,7 +43,8 @@ class PackageRulesTest {
     void theLowerLayersDoNotReachUp() {
         noClasses().that().resideInAnyPackage("io.nexaflow.verb", "io.nexaflow.engine", "io.nexaflow.flow.model",
                         "io.nexaflow.state", "io.nexaflow.commit", "io.nexaflow.export", "io.nexaflow.nexafone",
-                        "io.nexaflow.number", "io.nexaflow.problem", "io.nexaflow.config", "io.nexaflow.db", "io.nexaflow.api")
+                        "io.nexaflow.number", "io.nexaflow.problem", "io.nexaflow.config", "io.nexaflow.db", "io.nexaflow.api",
+                        "io.nexaflow.expr", "io.nexaflow.request", "io.nexaflow.turn")
                 .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.flow", "io.nexaflow.call",
                         "io.nexaflow.webhook", "io.nexaflow.sandbox", "io.nexaflow.audit", "io.nexaflow.security")
                 .check(main);

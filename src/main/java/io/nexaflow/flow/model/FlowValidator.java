@@ -4,6 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.nexaflow.expr.Condition;
+import io.nexaflow.expr.ExpressionProblem;
+import io.nexaflow.expr.Parsed;
+import io.nexaflow.expr.Template;
+import io.nexaflow.expr.Variables;
 import io.nexaflow.number.PhoneNumbers;
 import io.nexaflow.problem.JsonPointer;
 import io.nexaflow.problem.Problem.FieldError;
@@ -20,8 +26,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Checks a flow definition against {@link NodeType} and reports every problem at once, each with a JSON
@@ -35,10 +44,27 @@ public final class FlowValidator {
     /** Longest run of play/dial nodes sent in one response; deeper nesting helps nobody. */
     public static final int MAX_CHAIN = 50;
 
+    /** Most cases in one switch node. */
+    public static final int MAX_CASES = 50;
+    /** Longest {@code validDigits} expression. */
+    public static final int MAX_REGEX = 200;
+    /** The http methods an http node may use. */
+    public static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final Pattern VAR_IN_CONDITION = Pattern.compile(
+            "(has\\(\\s*)?\\bvars(?:\\.([A-Za-z_][A-Za-z0-9_]*)|\\[\\s*[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']\\s*\\])");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+
     private final PhoneNumbers numbers;
+    private final Predicate<String> secretExists;
 
     public FlowValidator(PhoneNumbers numbers) {
+        this(numbers, name -> false);
+    }
+
+    /** @param secretExists whether {@code {{secret.NAME}}} can be read (NEXAFLOW_SECRET_NAME is set) */
+    public FlowValidator(PhoneNumbers numbers, Predicate<String> secretExists) {
         this.numbers = numbers;
+        this.secretExists = secretExists;
     }
 
     public record Result(List<FieldError> errors, List<FieldError> warnings, FlowDefinition definition) {
@@ -70,6 +96,10 @@ public final class FlowValidator {
         /** Every node reference seen, with where it was seen, checked once all node ids are known. */
         final List<String[]> references = new ArrayList<>();
         final Map<String, ObjectNode> nodes = new HashMap<>();
+        /** Per node id: variables it reads (name → pointer of the first use), for the "set on every path" check. */
+        final Map<String, Map<String, String>> uses = new HashMap<>();
+        /** The node being checked. */
+        String current;
 
         Run(String base) {
             this.base = base;
@@ -128,6 +158,7 @@ public final class FlowValidator {
                 if (!NODE_ID.matcher(id).matches()) {
                     error(pointer, "node id must match " + NODE_ID.pattern());
                 }
+                current = id;
                 ObjectNode node = checkNode(pointer, entry.getValue());
                 if (node != null) {
                     canonicalNodes.set(id, node);
@@ -182,7 +213,17 @@ public final class FlowValidator {
             }
             switch (field.kind()) {
                 case AUDIO_URL -> {
-                    String problem = value.isTextual() ? HttpsUrl.problem(value.asText()) : "must be a string";
+                    if (!value.isTextual()) {
+                        error(pointer, "must be a string");
+                        return;
+                    }
+                    Template template = template(pointer, value.asText(), false);
+                    if (template == null) {
+                        return;
+                    }
+                    String problem = template.isConstant() ? HttpsUrl.problem(value.asText())
+                            : value.asText().startsWith("https://") || value.asText().startsWith("{{") ? null
+                            : "must be an https URL (checked again once its templates are filled in)";
                     if (problem != null) {
                         error(pointer, problem);
                     } else {
@@ -223,6 +264,11 @@ public final class FlowValidator {
                 case DIAL_TARGET -> {
                     if (!value.isTextual()) {
                         error(pointer, "must be a string");
+                    } else if (value.asText().contains("{{")) {
+                        // Parsed as a number once its templates are filled in, when the call runs.
+                        if (template(pointer, value.asText(), false) != null) {
+                            out.put(field.name(), value.asText());
+                        }
                     } else {
                         try {
                             out.put(field.name(), numbers.dialTarget(value.asText()));
@@ -250,7 +296,208 @@ public final class FlowValidator {
                         }
                     }
                 }
+                case VAR_NAME -> {
+                    if (!value.isTextual() || !Variables.isName(value.asText())) {
+                        error(pointer, "must be a variable name matching " + Variables.NAME.pattern());
+                    } else {
+                        out.put(field.name(), value.asText());
+                    }
+                }
+                case REGEX -> {
+                    if (!value.isTextual() || value.asText().isEmpty() || value.asText().length() > MAX_REGEX) {
+                        error(pointer, "must be a regular expression of 1–" + MAX_REGEX + " characters");
+                        return;
+                    }
+                    try {
+                        Pattern.compile(value.asText());
+                        out.put(field.name(), value.asText());
+                    } catch (PatternSyntaxException e) {
+                        error(pointer, "is not a valid regular expression: " + e.getDescription()
+                                + " near index " + e.getIndex());
+                    }
+                }
+                case FLAG -> {
+                    if (!value.isBoolean()) {
+                        error(pointer, "must be true or false");
+                    } else if (value.asBoolean()) {
+                        out.put(field.name(), true);
+                    }
+                }
+                case HTTP_METHOD -> {
+                    if (!value.isTextual() || !METHODS.contains(value.asText())) {
+                        error(pointer, "must be one of " + METHODS);
+                    } else {
+                        out.put(field.name(), value.asText());
+                    }
+                }
+                case URL_TEMPLATE -> {
+                    if (!value.isTextual()) {
+                        error(pointer, "must be a string");
+                        return;
+                    }
+                    String url = value.asText();
+                    Template template = template(pointer, url, false);
+                    if (template == null) {
+                        return;
+                    }
+                    int hostEnd = url.indexOf('/', "https://".length());
+                    String origin = hostEnd < 0 ? url : url.substring(0, hostEnd);
+                    if (!url.startsWith("https://") && !url.startsWith("http://")) {
+                        error(pointer, "must be an https URL");
+                    } else if (origin.contains("{{")) {
+                        error(pointer, "the scheme and host must be written out, not templated: only the path "
+                                + "and query may hold templates");
+                    } else if (url.startsWith("http://")) {
+                        warnings.add(new FieldError(pointer, "is not https: only hosts listed in "
+                                + "NEXAFLOW_HTTP_INSECURE_HOSTS may be called over http; others go to onError"));
+                        out.put(field.name(), url);
+                    } else {
+                        out.put(field.name(), url);
+                    }
+                }
+                case HEADERS -> {
+                    if (!value.isObject()) {
+                        error(pointer, "must be an object of header name → value");
+                        return;
+                    }
+                    ObjectNode headers = out.putObject(field.name());
+                    value.fields().forEachRemaining(header -> {
+                        String headerPointer = pointer + "/" + JsonPointer.escape(header.getKey());
+                        if (!HEADER_NAME.matcher(header.getKey()).matches()) {
+                            error(headerPointer, "is not a valid header name");
+                        } else if (!header.getValue().isTextual()) {
+                            error(headerPointer, "must be a string");
+                        } else if (template(headerPointer, header.getValue().asText(), true) != null) {
+                            headers.put(header.getKey(), header.getValue().asText());
+                        }
+                    });
+                }
+                case JSON_TEMPLATE -> {
+                    checkJsonTemplates(pointer, value);
+                    out.set(field.name(), value.deepCopy());
+                }
+                case EXTRACT -> {
+                    if (!value.isObject()) {
+                        error(pointer, "must be an object of variable name → JSON pointer");
+                        return;
+                    }
+                    ObjectNode extract = out.putObject(field.name());
+                    value.fields().forEachRemaining(e -> {
+                        String extractPointer = pointer + "/" + JsonPointer.escape(e.getKey());
+                        if (!Variables.isName(e.getKey())) {
+                            error(extractPointer, "variable names must match " + Variables.NAME.pattern());
+                        } else if (!e.getValue().isTextual()
+                                || !(e.getValue().asText().isEmpty() || e.getValue().asText().startsWith("/"))) {
+                            error(extractPointer, "must be a JSON pointer into the answer, such as \"/balance\"");
+                        } else {
+                            extract.put(e.getKey(), e.getValue().asText());
+                        }
+                    });
+                }
+                case CASES -> {
+                    if (!value.isArray() || value.isEmpty() || value.size() > MAX_CASES) {
+                        error(pointer, "must be a list of 1–" + MAX_CASES + " cases {when, next}");
+                        return;
+                    }
+                    ArrayNode cases = out.putArray(field.name());
+                    for (int i = 0; i < value.size(); i++) {
+                        JsonNode c = value.get(i);
+                        String casePointer = pointer + "/" + i;
+                        if (!c.isObject() || !c.path("when").isTextual() || !c.path("next").isTextual()) {
+                            error(casePointer, "must be {\"when\": \"<CEL condition>\", \"next\": \"<node id>\"}");
+                            continue;
+                        }
+                        c.fieldNames().forEachRemaining(name -> {
+                            if (!name.equals("when") && !name.equals("next")) {
+                                error(casePointer + "/" + JsonPointer.escape(name), "unknown field; a case has 'when' and 'next'");
+                            }
+                        });
+                        Parsed<Condition> condition = Condition.compile(c.get("when").asText());
+                        condition.problems().forEach(p -> error(casePointer + "/when", p.describe()));
+                        condition.value().ifPresent(compiled -> usesVars(casePointer + "/when", conditionVars(c.get("when").asText())));
+                        references.add(new String[] {casePointer + "/next", c.get("next").asText()});
+                        cases.addObject().put("when", c.get("when").asText()).put("next", c.get("next").asText());
+                    }
+                }
+                case VARS -> {
+                    if (!value.isObject() || value.isEmpty()) {
+                        error(pointer, "must be an object of variable name → template, with at least one");
+                        return;
+                    }
+                    ObjectNode vars = out.putObject(field.name());
+                    value.fields().forEachRemaining(v -> {
+                        String varPointer = pointer + "/" + JsonPointer.escape(v.getKey());
+                        if (!Variables.isName(v.getKey())) {
+                            error(varPointer, "variable names must match " + Variables.NAME.pattern());
+                        } else if (!v.getValue().isTextual()) {
+                            error(varPointer, "must be a string template, such as \"{{vars.amount}}\"");
+                        } else if (template(varPointer, v.getValue().asText(), false) != null) {
+                            vars.put(v.getKey(), v.getValue().asText());
+                        }
+                    });
+                }
             }
+        }
+
+        /**
+         * Parses a template, reporting its problems at {@code pointer}; secrets only where {@code secrets} allows
+         * them (http header values), and only ones that can be read. Records the variables it reads.
+         */
+        Template template(String pointer, String text, boolean secrets) {
+            Parsed<Template> parsed = Template.parse(text);
+            if (!parsed.ok()) {
+                parsed.problems().forEach(p -> error(pointer, describe(p)));
+                return null;
+            }
+            Template template = parsed.orElseThrow();
+            boolean fine = true;
+            for (Template.Reference reference : template.references()) {
+                if (reference.kind() == Template.Reference.Kind.SECRET) {
+                    if (!secrets) {
+                        error(pointer, "{{" + reference + "}}: secrets may be used in http header values only");
+                        fine = false;
+                    } else if (!secretExists.test(reference.name())) {
+                        error(pointer, "{{" + reference + "}}: unknown secret; set NEXAFLOW_SECRET_" + reference.name());
+                        fine = false;
+                    }
+                } else if (reference.kind() == Template.Reference.Kind.VAR) {
+                    usesVars(pointer, Set.of(reference.name()));
+                }
+            }
+            return fine ? template : null;
+        }
+
+        /** The variables a condition reads ({@code vars.NAME} or {@code vars["NAME"]}), except inside has(). */
+        Set<String> conditionVars(String expression) {
+            Set<String> names = new TreeSet<>();
+            var matcher = VAR_IN_CONDITION.matcher(expression);
+            while (matcher.find()) {
+                if (matcher.group(1) == null) {
+                    names.add(matcher.group(2) != null ? matcher.group(2) : matcher.group(3));
+                }
+            }
+            return names;
+        }
+
+        String describe(ExpressionProblem problem) {
+            return problem.offset() < 0 ? problem.message() : "at character " + problem.offset() + ": " + problem.message();
+        }
+
+        void checkJsonTemplates(String pointer, JsonNode value) {
+            if (value.isTextual()) {
+                template(pointer, value.asText(), false);
+            } else if (value.isObject()) {
+                value.fields().forEachRemaining(e -> checkJsonTemplates(pointer + "/" + JsonPointer.escape(e.getKey()), e.getValue()));
+            } else if (value.isArray()) {
+                for (int i = 0; i < value.size(); i++) {
+                    checkJsonTemplates(pointer + "/" + i, value.get(i));
+                }
+            }
+        }
+
+        void usesVars(String pointer, Set<String> names) {
+            Map<String, String> mine = uses.computeIfAbsent(current, id -> new HashMap<>());
+            names.forEach(name -> mine.putIfAbsent(name, pointer));
         }
 
         void checkGraph(JsonNode rawNodes) {
@@ -267,7 +514,159 @@ public final class FlowValidator {
                 }
             }
             checkChains();
+            checkLoops();
             checkReachable();
+            checkVariablesSet();
+        }
+
+        /** A node's ways out, each with the variables that are set when the call takes it. */
+        Map<String, Set<String>> edges(ObjectNode node) {
+            Map<String, Set<String>> edges = new HashMap<>();
+            NodeType type = typeOf(node);
+            Set<String> defined = new HashSet<>();
+            if (type == NodeType.SET) {
+                node.path("vars").fieldNames().forEachRemaining(defined::add);
+            } else if (type == NodeType.HTTP) {
+                node.path("extract").fieldNames().forEachRemaining(defined::add);
+            }
+            String saveAs = type == NodeType.GATHER ? node.path("saveAs").asText(null) : null;
+            for (NodeType.Field reference : type.references()) {
+                JsonNode target = node.get(reference.name());
+                if (target == null || target.isNull()) {
+                    continue;
+                }
+                if (reference.kind() == NodeType.Kind.ROUTES) {
+                    target.forEach(route -> edge(edges, route.asText(), saveAs == null ? Set.of() : Set.of(saveAs)));
+                } else if (reference.kind() == NodeType.Kind.CASES) {
+                    target.forEach(c -> edge(edges, c.path("next").asText(), Set.of()));
+                } else if (reference.name().equals(NodeType.NEXT)) {
+                    edge(edges, target.asText(), defined);
+                } else if (reference.name().equals("default") && saveAs != null) {
+                    edge(edges, target.asText(), Set.of(saveAs));
+                } else {
+                    edge(edges, target.asText(), Set.of());
+                }
+            }
+            return edges;
+        }
+
+        /** Two ways to one node set what both set. */
+        void edge(Map<String, Set<String>> edges, String target, Set<String> defined) {
+            edges.merge(target, defined, (a, b) -> {
+                Set<String> both = new HashSet<>(a);
+                both.retainAll(b);
+                return both;
+            });
+        }
+
+        /**
+         * Nodes that run on without waiting for input (play, dial, http, switch, set) must not loop: a turn would
+         * never end. Loops of play and dial alone are reported by {@link #checkChains()}.
+         */
+        void checkLoops() {
+            Map<String, Integer> state = new HashMap<>(); // 1 on the stack, 2 done
+            for (String from : new TreeSet<>(nodes.keySet())) {
+                if (runsOn(from)) {
+                    findLoop(from, new ArrayList<>(), state);
+                }
+            }
+        }
+
+        boolean runsOn(String id) {
+            ObjectNode node = nodes.get(id);
+            return node != null && (typeOf(node).chained() || typeOf(node).internal());
+        }
+
+        void findLoop(String id, List<String> stack, Map<String, Integer> state) {
+            Integer seen = state.get(id);
+            if (seen != null) {
+                if (seen == 1) {
+                    List<String> loop = new ArrayList<>(stack.subList(stack.indexOf(id), stack.size()));
+                    if (loop.stream().anyMatch(n -> typeOf(nodes.get(n)).internal())) {
+                        loop.add(id);
+                        error(base + "/nodes/" + JsonPointer.escape(loop.get(0)), "nodes loop without a gather: "
+                                + String.join(" → ", loop) + "; the turn would never end");
+                    }
+                }
+                return;
+            }
+            state.put(id, 1);
+            stack.add(id);
+            for (String target : new TreeSet<>(edges(nodes.get(id)).keySet())) {
+                if (runsOn(target)) {
+                    findLoop(target, stack, state);
+                }
+            }
+            stack.remove(stack.size() - 1);
+            state.put(id, 2);
+        }
+
+        /**
+         * A warning for each variable read where some path from the start has not set it: unless the call is
+         * started with it in {@code variables}, the node's {@code onError} (or the fallback) runs there.
+         */
+        void checkVariablesSet() {
+            String start = canonical.path("start").asText(null);
+            if (uses.isEmpty() || start == null || !nodes.containsKey(start)) {
+                return;
+            }
+            Map<String, Map<String, Set<String>>> out = new HashMap<>();
+            Map<String, Set<String>> setBy = new HashMap<>();
+            Set<String> universe = new HashSet<>();
+            nodes.forEach((id, node) -> {
+                Map<String, Set<String>> edges = edges(node);
+                out.put(id, edges);
+                List<String> sets = new ArrayList<>();
+                node.path("vars").fieldNames().forEachRemaining(sets::add);
+                node.path("extract").fieldNames().forEachRemaining(sets::add);
+                if (node.hasNonNull("saveAs")) {
+                    sets.add(node.get("saveAs").asText());
+                }
+                sets.forEach(v -> {
+                    universe.add(v);
+                    setBy.computeIfAbsent(v, x -> new TreeSet<>()).add(id);
+                });
+            });
+            uses.values().forEach(u -> universe.addAll(u.keySet()));
+            Map<String, Set<String>> in = new HashMap<>();
+            nodes.keySet().forEach(id -> in.put(id, new HashSet<>(universe)));
+            in.put(start, new HashSet<>());
+            boolean changed = true;
+            for (int round = 0; changed && round < nodes.size() + 2; round++) {
+                changed = false;
+                for (String id : new TreeSet<>(nodes.keySet())) {
+                    Set<String> here = id.equals(start) ? new HashSet<>() : null;
+                    for (var from : out.entrySet()) {
+                        Set<String> defined = from.getValue().get(id);
+                        if (defined == null) {
+                            continue;
+                        }
+                        Set<String> arriving = new HashSet<>(in.get(from.getKey()));
+                        arriving.addAll(defined);
+                        if (here == null) {
+                            here = arriving;
+                        } else {
+                            here.retainAll(arriving);
+                        }
+                    }
+                    if (here != null && !here.equals(in.get(id))) {
+                        in.put(id, here);
+                        changed = true;
+                    }
+                }
+            }
+            for (var use : new TreeMap<>(uses).entrySet()) {
+                for (var variable : new TreeMap<>(use.getValue()).entrySet()) {
+                    if (in.getOrDefault(use.getKey(), Set.of()).contains(variable.getKey())) {
+                        continue;
+                    }
+                    Set<String> setters = setBy.get(variable.getKey());
+                    warnings.add(new FieldError(variable.getValue(), "vars." + variable.getKey() + (setters == null
+                            ? " is not set by any node: the call must be started with it in `variables`"
+                            : " is not set on every path to here (set by " + String.join(", ", setters)
+                            + "): a call that did not pass there must be started with it in `variables`")));
+                }
+            }
         }
 
         void checkGather(String id, String pointer, ObjectNode gather) {
@@ -337,18 +736,7 @@ public final class FlowValidator {
                 if (!reached.add(id) || !nodes.containsKey(id)) {
                     continue;
                 }
-                ObjectNode node = nodes.get(id);
-                for (NodeType.Field reference : typeOf(node).references()) {
-                    JsonNode target = node.get(reference.name());
-                    if (target == null || target.isNull()) {
-                        continue;
-                    }
-                    if (reference.kind() == NodeType.Kind.ROUTES) {
-                        target.forEach(route -> todo.add(route.asText()));
-                    } else {
-                        todo.add(target.asText());
-                    }
-                }
+                todo.addAll(new TreeSet<>(edges(nodes.get(id)).keySet()));
             }
             for (String id : new TreeSet<>(nodes.keySet())) {
                 if (!reached.contains(id)) {

@@ -1,0 +1,146 @@
+package io.nexaflow.turn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nexaflow.config.NexaflowConfig;
+import io.nexaflow.engine.DataTurn;
+import io.nexaflow.engine.FlowProgram;
+import io.nexaflow.expr.Scope;
+import io.nexaflow.request.BusinessApi;
+import io.nexaflow.request.OutboundRequest;
+import io.nexaflow.request.RequestOutcome;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Runs a data-driven turn for a live call ({@link DataTurn}): makes each request its http nodes ask for through
+ * {@link BusinessApi}, within the turn's HTTP budget ({@code nexaflow.http.turn-budget}, 4 s), and resumes the
+ * turn with the answer until it is finished. Never completes exceptionally.
+ */
+@ApplicationScoped
+public class TurnRunner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET_PREFIX = "NEXAFLOW_SECRET_";
+
+    private final BusinessApi api;
+    private final Duration budget;
+
+    public TurnRunner(BusinessApi api, NexaflowConfig config) {
+        this.api = api;
+        this.budget = config.http().turnBudget();
+    }
+
+    /** {@code {{secret.NAME}}}: NEXAFLOW_SECRET_NAME from the environment (or any config source), never stored. */
+    public static Optional<String> secret(String name) {
+        return ConfigProvider.getConfig().getOptionalValue(SECRET_PREFIX + name, String.class);
+    }
+
+    /** What a call's templates and conditions see. */
+    public static Scope scope(UUID call, String from, String to, Map<String, Object> vars) {
+        return new Scope(new Scope.Call(from, to, call.toString()), vars, TurnRunner::secret);
+    }
+
+    /** Drives {@code progress} to its end; the requests run off the event loop, on the HTTP client's threads. */
+    public CompletionStage<DataTurn.Progress.Finished> finish(DataTurn.Progress progress) {
+        return drive(progress, System.nanoTime() + budget.toNanos());
+    }
+
+    private CompletionStage<DataTurn.Progress.Finished> drive(DataTurn.Progress progress, long deadline) {
+        if (progress instanceof DataTurn.Progress.Finished finished) {
+            return CompletableFuture.completedFuture(finished);
+        }
+        DataTurn.Progress.Awaiting awaiting = (DataTurn.Progress.Awaiting) progress;
+        DataTurn.Request request = awaiting.request();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return drive(awaiting.turn().resume(DataTurn.Answer.failed("the turn's HTTP budget of "
+                    + budget.toMillis() + " ms is spent")), deadline);
+        }
+        OutboundRequest outbound;
+        try {
+            Duration timeout = Duration.ofNanos(Math.min(Duration.ofMillis(request.timeoutMs()).toNanos(), left));
+            outbound = new OutboundRequest(OutboundRequest.Method.valueOf(request.method()), URI.create(request.url()),
+                    request.headers(), body(request.body()), timeout);
+        } catch (RuntimeException e) {
+            return drive(awaiting.turn().resume(DataTurn.Answer.failed("the request URL is not valid")), deadline);
+        }
+        return api.send(outbound).thenCompose(outcome -> drive(awaiting.turn().resume(answer(outcome)), deadline))
+                .exceptionallyCompose(e -> drive(awaiting.turn().resume(DataTurn.Answer.failed("request failed")),
+                        deadline));
+    }
+
+    private static byte[] body(JsonNode body) {
+        try {
+            return body == null ? null : JSON.writeValueAsBytes(body);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static DataTurn.Answer answer(RequestOutcome outcome) {
+        long ms = outcome.latency().toMillis();
+        if (outcome instanceof RequestOutcome.Answered answered) {
+            return new DataTurn.Answer(answered.status(), answered.json(), null, ms);
+        }
+        RequestOutcome.Failed failed = (RequestOutcome.Failed) outcome;
+        return new DataTurn.Answer(0, null, failed.reason().name().toLowerCase() + ": " + failed.message(), ms);
+    }
+
+    /** One HTTP_REQUEST event: the http node and its payload. */
+    public record Audit(String node, String payload) {
+    }
+
+    /**
+     * The audit payload of each request a turn made: method, URL and headers with secrets and sensitive values
+     * masked, status or error, latency. Never a body, a secret or a sensitive value.
+     */
+    public static List<Audit> auditPayloads(DataTurn.Progress.Finished finished, FlowProgram program) {
+        List<Audit> payloads = new ArrayList<>(finished.requests().size());
+        List<String> hidden = new ArrayList<>();
+        for (String name : program.sensitiveVars()) {
+            Object value = finished.scope().vars().get(name);
+            if (value != null) {
+                hidden.add(String.valueOf(value));
+            }
+        }
+        for (DataTurn.Exchange exchange : finished.requests()) {
+            DataTurn.Request request = exchange.request();
+            List<String> masked = new ArrayList<>(hidden);
+            masked.addAll(request.masked());
+            ObjectNode payload = JsonNodeFactory.instance.objectNode();
+            payload.put("node", request.node());
+            payload.put("method", request.method());
+            try {
+                OutboundRequest.Masked shown = new OutboundRequest(OutboundRequest.Method.valueOf(request.method()),
+                        URI.create(request.url()), request.headers(), null, Duration.ofMillis(request.timeoutMs()))
+                        .masked(masked);
+                payload.put("url", shown.url());
+                payload.set("headers", JSON.valueToTree(shown.headers()));
+            } catch (RuntimeException e) {
+                payload.put("url", "(not a valid URL)");
+            }
+            if (exchange.answer().error() == null) {
+                payload.put("status", exchange.answer().status());
+            } else {
+                payload.put("error", exchange.answer().error());
+            }
+            payload.put("latencyMs", exchange.answer().latencyMs());
+            payload.put("ok", exchange.ok());
+            payloads.add(new Audit(request.node(), payload.toString()));
+        }
+        return payloads;
+    }
+}
