@@ -161,15 +161,11 @@ public final class DataTurn {
                 entered.add(at);
                 return finished(true, null);
             } else if (node instanceof Node.Gather gather) {
-                if (attempts.of(at) + 1 > gather.maxAttempts()) {
-                    boolean again = exhausted.contains(at);
-                    if (!again) {
-                        exhausted.add(at);
-                    }
-                    if (again || gather.onMaxAttempts() == null) {
+                if (FlowProgram.outOfAttempts(attempts, at, gather)) {
+                    at = FlowProgram.wayOutWhenExhausted(at, gather, exhausted);
+                    if (at == null) {
                         return finished(true, null);
                     }
-                    at = gather.onMaxAttempts();
                     continue;
                 }
                 if (gather.audioUrl() != null && renderUrl(at, gather.audioUrl()) == null) {

@@ -219,16 +219,11 @@ public final class FlowProgram {
                 entered.add(at);
                 return new Turn(entered, null, attempts, true, exhausted, dialed);
             } else if (node instanceof Node.Gather gather) {
-                if (attempts.of(at) + 1 > gather.maxAttempts()) {
-                    // A gather exhausted twice in one walk means its way out leads back to it: stop there.
-                    boolean again = exhausted.contains(at);
-                    if (!again) {
-                        exhausted.add(at);
-                    }
-                    if (again || gather.onMaxAttempts() == null) {
+                if (outOfAttempts(attempts, at, gather)) {
+                    at = wayOutWhenExhausted(at, gather, exhausted);
+                    if (at == null) {
                         return new Turn(entered, null, attempts, true, exhausted, dialed);
                     }
-                    at = gather.onMaxAttempts();
                 } else {
                     entered.add(at);
                     return new Turn(entered, at, attempts.enter(at), false, exhausted, dialed);
@@ -354,6 +349,24 @@ public final class FlowProgram {
             out.append(CLOSE);
         }
         return out.toString();
+    }
+
+    /** Entering {@code gather} once more would go past its maxAttempts. */
+    static boolean outOfAttempts(Attempts attempts, String at, Node.Gather gather) {
+        return attempts.of(at) + 1 > gather.maxAttempts();
+    }
+
+    /**
+     * A gather whose attempts ran out, met by a walk: recorded in {@code exhausted} (once), and where the walk goes
+     * on, or null when the call hangs up there (no onMaxAttempts, or a gather exhausted twice in one walk: its way
+     * out leads back to it).
+     */
+    static String wayOutWhenExhausted(String at, Node.Gather gather, List<String> exhausted) {
+        boolean again = exhausted.contains(at);
+        if (!again) {
+            exhausted.add(at);
+        }
+        return again ? null : gather.onMaxAttempts();
     }
 
     /** The outcome of one gather callback: how the input was routed, and what runs next. */

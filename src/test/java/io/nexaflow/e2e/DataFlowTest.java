@@ -296,33 +296,15 @@ class DataFlowTest {
     private record Run(JsonNode originate, JsonNode transcript) {
 
         List<JsonNode> webhooks() {
-            List<JsonNode> webhooks = new ArrayList<>();
-            transcript.get("steps").forEach(s -> {
-                if (s.get("kind").asText().equals("webhook")) {
-                    webhooks.add(s.get("webhook"));
-                }
-            });
-            return webhooks;
+            return io.nexaflow.support.Transcript.webhooks(transcript);
         }
 
         List<String> plays() {
-            List<String> plays = new ArrayList<>();
-            transcript.get("steps").forEach(s -> {
-                if (s.get("kind").asText().equals("play")) {
-                    plays.add(s.get("audioUrl").asText());
-                }
-            });
-            return plays;
+            return io.nexaflow.support.Transcript.plays(transcript);
         }
 
         List<String> gatherPrompts() {
-            List<String> prompts = new ArrayList<>();
-            transcript.get("steps").forEach(s -> {
-                if (s.get("kind").asText().equals("gather") && s.has("audioUrl")) {
-                    prompts.add(s.get("audioUrl").asText());
-                }
-            });
-            return prompts;
+            return io.nexaflow.support.Transcript.gatherPrompts(transcript);
         }
 
         JsonNode nexaflowCall() {

@@ -148,13 +148,7 @@ class VendorChecklistTest {
         }
 
         List<String> plays() {
-            List<String> plays = new ArrayList<>();
-            transcript.get("steps").forEach(s -> {
-                if (s.get("kind").asText().equals("play")) {
-                    plays.add(s.get("audioUrl").asText());
-                }
-            });
-            return plays;
+            return io.nexaflow.support.Transcript.plays(transcript);
         }
 
         /** The channel id the platform gave a leg ("from" or "to") when it answered. */
@@ -169,13 +163,7 @@ class VendorChecklistTest {
         }
 
         List<JsonNode> webhooks() {
-            List<JsonNode> webhooks = new ArrayList<>();
-            transcript.get("steps").forEach(s -> {
-                if (s.get("kind").asText().equals("webhook")) {
-                    webhooks.add(s.get("webhook"));
-                }
-            });
-            return webhooks;
+            return io.nexaflow.support.Transcript.webhooks(transcript);
         }
 
         JsonNode nexaflowCall() {

@@ -35,6 +35,8 @@ class NexafoneTokensTest {
 
     static final String AUTH = "/auth/get-access-token/" + NexafoneStub.ACCOUNT_ID;
     static final String ORIGINATE = "/voice/v1/calls";
+    private static final int CONCURRENT = 20;
+
     static final Map<String, Object> CALL = Map.of("from", "+911203135800", "to", "+919650612345",
             "bridgeTo", "+919817812345");
 
@@ -52,14 +54,16 @@ class NexafoneTokensTest {
     }
 
     @Test
-    void fiftyConcurrentOriginatesOnAColdCacheMakeOneAuthRequest() throws Exception {
+    void twentyConcurrentOriginatesOnAColdCacheMakeOneAuthRequest() throws Exception {
+        // Twenty, not fifty: fifty at once on 2 busy cores could exhaust the 16-connection pool past the 500 ms
+        // request acquisition timeout (a 503), which is not what this test is about: one auth request for all.
         nexafone.stubFor(post(AUTH).willReturn(okJson("{\"accessToken\":\"tok-shared\",\"expiresIn\":3600}")
                 .withFixedDelay(300)));
         String operator = io.nexaflow.support.Api.key("operator");
-        ExecutorService pool = Executors.newFixedThreadPool(50);
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT);
         try {
             List<Future<Integer>> answers = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < CONCURRENT; i++) {
                 answers.add(pool.submit(() -> RestAssured.given().contentType("application/json")
                         .header("Authorization", "Bearer " + operator).body(CALL).post("/v1/calls").statusCode()));
             }
@@ -70,7 +74,7 @@ class NexafoneTokensTest {
             pool.shutdownNow();
         }
         assertThat(nexafone.findAll(postRequestedFor(urlEqualTo(AUTH)))).hasSize(1);
-        assertThat(nexafone.findAll(postRequestedFor(urlEqualTo(ORIGINATE)))).hasSize(50)
+        assertThat(nexafone.findAll(postRequestedFor(urlEqualTo(ORIGINATE)))).hasSize(CONCURRENT)
                 .allSatisfy(r -> assertThat(r.getHeader("Authorization")).isEqualTo("Bearer tok-shared"));
     }
 
