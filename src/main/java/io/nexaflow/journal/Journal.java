@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * A local durable journal of records that could not reach PostgreSQL in time. One writer thread takes every
  * record queued, encodes them and appends them as one frame (one synchronous write covers the group, like the
  * database's group commit); a record's future completes true once it is on disk. One drain thread hands the
- * oldest frame to a {@link Replay} and deletes it once the replay made it durable elsewhere. Read back at start
+ * oldest frames (up to 256 records) to a {@link Replay} and deletes them once the replay made them durable. Read back at start
  * (the constructor), so what was acknowledged before a crash is replayed after it.
  */
 @ApplicationScoped
@@ -36,8 +36,13 @@ public class Journal {
     private static final String FILE_NAME = "callbacks.journal";
     /** Bytes the journal file is grown to at start (when the limit allows): about 1,500 callbacks. */
     private static final int PRESIZE = 1 << 20;
+    /** Most records one replay takes from the journal (several frames): a group commit's worth. */
+    private static final int DRAIN_RECORDS = 256;
 
-    /** Makes one frame's records durable elsewhere; true when they may be deleted here, false to retry later. */
+    /**
+     * Makes records durable elsewhere (those of one or more frames, oldest first); true when they may be deleted
+     * here, false to retry later.
+     */
     @FunctionalInterface
     public interface Replay {
         boolean replay(List<byte[]> records) throws Exception;
@@ -258,23 +263,29 @@ public class Journal {
     private void drain(Replay replay) {
         while (running) {
             try {
-                JournalFile.Frame head;
+                List<JournalFile.Frame> heads;
                 synchronized (this) {
-                    head = depth > 0 || !held.isEmpty() ? file.head().orElse(null) : null;
+                    heads = depth > 0 || !held.isEmpty() ? file.heads(DRAIN_RECORDS) : List.of();
                 }
-                if (head == null) {
+                if (heads.isEmpty()) {
                     Thread.sleep(50);
                     continue;
                 }
-                if (!head.intact()) {
+                JournalFile.Frame first = heads.get(0);
+                if (!first.intact()) {
                     corrupt.increment();
-                    LOG.errorf("journal frame of %d bytes failed its checksum (torn or damaged); skipped", head.bytes());
+                    LOG.errorf("journal frame of %d bytes failed its checksum (torn or damaged); skipped", first.bytes());
                     removeHead(0);
                     continue;
                 }
-                if (replay.replay(head.records())) {
-                    removeHead(head.records().size());
-                    drained.increment(head.records().size());
+                // Several frames at once: one replay makes them durable together, instead of a commit per frame.
+                List<byte[]> records = new ArrayList<>();
+                heads.forEach(frame -> records.addAll(frame.records()));
+                if (replay.replay(records)) {
+                    for (JournalFile.Frame frame : heads) {
+                        removeHead(frame.records().size());
+                    }
+                    drained.increment(records.size());
                 } else {
                     Thread.sleep(500);
                 }

@@ -73,6 +73,27 @@ public final class JournalFile implements Closeable {
         return element == null ? Optional.empty() : Optional.of(decode(element));
     }
 
+    /**
+     * The oldest frames, in order, up to {@code maxRecords} records in all (at least one frame when there is one),
+     * stopping before a frame that is not intact unless it is the first.
+     */
+    public List<Frame> heads(int maxRecords) {
+        List<Frame> heads = new ArrayList<>();
+        int records = 0;
+        for (byte[] element : queue) {
+            Frame frame = decode(element);
+            if (!heads.isEmpty() && (!frame.intact() || records + frame.records().size() > maxRecords)) {
+                break;
+            }
+            heads.add(frame);
+            records += frame.records().size();
+            if (!frame.intact()) {
+                break;
+            }
+        }
+        return heads;
+    }
+
     /** Every frame, oldest first (read back at start). */
     public List<Frame> frames() {
         List<Frame> frames = new ArrayList<>(queue.size());

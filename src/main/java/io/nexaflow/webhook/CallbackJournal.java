@@ -135,12 +135,40 @@ public class CallbackJournal {
         return answered;
     }
 
-    /** One frame: every write through the store, at once; kept (retried later) unless each got the database's answer. */
+    /**
+     * Records of one or more frames, oldest first, through the store: in waves in which no call appears twice, each
+     * wave committed before the next, so a call's callbacks reach PostgreSQL in the order they were answered (two
+     * writers could otherwise commit a later one first). Kept (retried later) unless each got the database's answer.
+     */
     boolean replay(List<byte[]> records) throws Exception {
         List<CallbackWrite> writes = new ArrayList<>(records.size());
         for (byte[] record : records) {
             writes.add(decode(record));
         }
+        int from = 0;
+        while (from < writes.size()) {
+            java.util.Set<UUID> calls = new java.util.HashSet<>();
+            int to = from;
+            while (to < writes.size() && calls.add(writes.get(to).call())) {
+                to++;
+            }
+            if (!wave(writes.subList(from, to))) {
+                // Stop here: a later wave may hold the same calls' next callbacks. The waves that did commit are
+                // harmless to replay again ((call, node, attempt) makes them duplicates).
+                return false;
+            }
+            from = to;
+        }
+        for (CallbackWrite write : writes) {
+            CompletableFuture<String> answered = journaled.get(write.key());
+            if (answered != null) {
+                release(write.key(), answered);
+            }
+        }
+        return true;
+    }
+
+    private boolean wave(List<CallbackWrite> writes) throws Exception {
         List<CompletableFuture<CallbackWriteResult>> results = new ArrayList<>(writes.size());
         for (CallbackWrite write : writes) {
             results.add(store.submit(write));
@@ -154,14 +182,6 @@ public class CallbackJournal {
                 // Recorded as CALLBACK_REJECTED by the store, in the same transaction.
                 LOG.warnf("journaled callback for call %s rejected on replay: %s", writes.get(i).call(),
                         rejected.reason());
-            }
-        }
-        if (durable) {
-            for (CallbackWrite write : writes) {
-                CompletableFuture<String> answered = journaled.get(write.key());
-                if (answered != null) {
-                    release(write.key(), answered);
-                }
             }
         }
         return durable;

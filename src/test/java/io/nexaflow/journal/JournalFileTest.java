@@ -47,6 +47,22 @@ class JournalFileTest {
     }
 
     @Test
+    void headsTakeWholeFramesUpToARecordCount() throws Exception {
+        try (JournalFile journal = JournalFile.open(new File(dir, "j"), 1 << 20)) {
+            assertThat(journal.heads(10)).isEmpty();
+            journal.append(List.of(bytes("a"), bytes("b")), 1);
+            journal.append(List.of(bytes("c")), 2);
+            journal.append(List.of(bytes("d"), bytes("e")), 3);
+            assertThat(journal.heads(3)).extracting(JournalFileTest::strings)
+                    .containsExactly(List.of("a", "b"), List.of("c"));
+            assertThat(journal.heads(5)).hasSize(3);
+            // A frame larger than the count still comes alone: the drain always makes progress.
+            assertThat(journal.heads(1)).extracting(JournalFileTest::strings).containsExactly(List.of("a", "b"));
+            assertThat(journal.frameCount()).as("heads only reads").isEqualTo(3);
+        }
+    }
+
+    @Test
     void whatWasAppendedIsThereAfterReopening() throws Exception {
         File file = new File(dir, "j");
         try (JournalFile journal = JournalFile.open(file, 1 << 20)) {
