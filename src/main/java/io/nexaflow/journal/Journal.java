@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * A local durable journal of records that could not reach PostgreSQL in time. One writer thread takes every
  * record queued, encodes them and appends them as one frame (one synchronous write covers the group, like the
  * database's group commit); a record's future completes true once it is on disk. One drain thread hands the
- * oldest frames (up to 256 records) to a {@link Replay} and deletes them once the replay made them durable. Read back at start
+ * oldest frames (up to 64 records) to a {@link Replay} and deletes them once the replay made them durable. Read back at start
  * (the constructor), so what was acknowledged before a crash is replayed after it.
  */
 @ApplicationScoped
@@ -36,8 +36,8 @@ public class Journal {
     private static final String FILE_NAME = "callbacks.journal";
     /** Bytes the journal file is grown to at start (when the limit allows): about 1,500 callbacks. */
     private static final int PRESIZE = 1 << 20;
-    /** Most records one replay takes from the journal (several frames): a group commit's worth. */
-    private static final int DRAIN_RECORDS = 256;
+    /** Most records one replay takes from the journal (several frames); 256 drained faster but cost live callbacks more. */
+    private static final int DRAIN_RECORDS = 64;
 
     /**
      * Makes records durable elsewhere (those of one or more frames, oldest first); true when they may be deleted
