@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * A local durable journal of records that could not reach PostgreSQL in time. One writer thread takes every
  * record queued, encodes them and appends them as one frame (one synchronous write covers the group, like the
  * database's group commit); a record's future completes true once it is on disk. One drain thread hands the
- * oldest frames (up to 64 records) to a {@link Replay} and deletes them once the replay made them durable. Read back at start
- * (the constructor), so what was acknowledged before a crash is replayed after it.
+ * oldest frames (up to 64 records) to a {@link Replay} and deletes them once the replay made them durable. Read
+ * back at start (the constructor), so what was acknowledged before a crash is replayed after it.
  */
 @ApplicationScoped
 public class Journal {
