@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
 @TestProfile(DatabaseOutage.Profile.class)
 class DatabaseOutageTest {
 
-    private static final int CALLERS = 20;
+    private static final int CALLERS = 30;
     private static final int CALLS_PER_CALLER = 20;
     private static final Duration OUTAGE = Duration.ofSeconds(10);
 
