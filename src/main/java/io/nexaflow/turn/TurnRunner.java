@@ -96,7 +96,7 @@ public class TurnRunner {
             return new DataTurn.Answer(answered.status(), answered.json(), null, ms);
         }
         RequestOutcome.Failed failed = (RequestOutcome.Failed) outcome;
-        return new DataTurn.Answer(0, null, failed.reason().name().toLowerCase() + ": " + failed.message(), ms);
+        return new DataTurn.Answer(0, null, failed.tag() + ": " + failed.message(), ms);
     }
 
     /** One HTTP_REQUEST event: the http node and its payload. */
