@@ -1,8 +1,9 @@
 WITH input AS (
     SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
-                         ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::timestamptz[])
+                         ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::timestamptz[],
+                         ?::text[])
         AS t(call_id, platform_call_id, node, attempt, dtmf, route, callback, verb, next_node,
-             attempts, dialed, ended, at)
+             attempts, dialed, ended, at, variables)
 ), live AS (
     SELECT i.*, c.status AS old_status FROM input i JOIN call c ON c.id = i.call_id
      WHERE c.status IN ('ORIGINATING', 'IN_PROGRESS', 'UNKNOWN')
@@ -32,6 +33,7 @@ WITH input AS (
                       ended_at = CASE WHEN f.ended THEN f.at ELSE c.ended_at END,
                       bridged_to = COALESCE(f.dialed::jsonb ->> -1, c.bridged_to),
                       platform_call_id = COALESCE(c.platform_call_id, f.platform_call_id),
+                      variables = COALESCE(f.variables::jsonb, c.variables),
                       updated_at = f.at
       FROM fresh f WHERE c.id = f.call_id
 )

@@ -12,8 +12,8 @@ let sql = fs.readFileSync(sqlFile, "utf8");
 
 const s = JSON.parse(fs.readFileSync(sampleFile, "utf8"));
 const lit = (v) => (v === null || v === undefined ? "NULL" : "'" + String(v).replace(/'/g, "''") + "'");
-// The 13 parameters, in order: call_id, platform_call_id, node, attempt, dtmf, route, callback, verb, next_node,
-// attempts, dialed, ended, at.
+// The 14 parameters, in order: call_id, platform_call_id, node, attempt, dtmf, route, callback, verb, next_node,
+// attempts, dialed, ended, at, variables (null: a flow without variables leaves the call's as they are).
 const values = [
   "ARRAY[('00000000-0000-4000-8000-' || lpad(:n::text, 12, '0'))]::uuid[]",
   "ARRAY['pgb-' || :n]::text[]",
@@ -28,6 +28,7 @@ const values = [
   "ARRAY['[]']::text[]",
   "ARRAY[false]::bool[]",
   "ARRAY[now()]::timestamptz[]",
+  "ARRAY[NULL]::text[]",
 ];
 let i = 0;
 sql = sql.replace(/\?::[a-z]+\[\]/g, () => {

@@ -79,7 +79,8 @@ public class Retention {
 
     private static final String ANONYMISE_CALLS = """
             UPDATE call c SET from_number = a.from_number, to_number = a.to_number, bridged_to = a.bridged_to,
-                              error = a.error, request_sha256 = NULL, anonymised_at = ?
+                              error = a.error, request_sha256 = NULL, variables = NULL,
+                              anonymised_at = ?
               FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])
                 AS a(id, from_number, to_number, bridged_to, error)
              WHERE c.id = a.id""";

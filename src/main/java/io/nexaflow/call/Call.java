@@ -115,6 +115,10 @@ public class Call extends PanacheEntityBase {
     @Column(name = "bridged_to")
     public String bridgedTo;
 
+    /** A data-driven call's variables after its latest turn, sensitive values masked (shown, never routed on). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode variables;
+
     public String error;
 
     @Column(name = "idempotency_key")

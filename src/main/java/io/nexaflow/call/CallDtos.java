@@ -61,12 +61,17 @@ public final class CallDtos {
             Instant endedAt,
             @Schema(description = "When retention masked the numbers and dropped the digits (absent until then)")
             Instant anonymisedAt,
+            @Schema(description = "A flow call's variables after its latest turn: those given to POST /v1/calls, "
+                    + "digits saved by gathers, values extracted by requests; sensitive ones read \"***\" "
+                    + "(not in lists)", example = "{\"account\": \"***\", \"balance\": 1250.5}")
+            JsonNode variables,
             @Schema(description = "The call's audit trail (single-call reads only)") List<EventView> events) {
 
         static CallView of(Call call, List<EventView> events) {
             return new CallView(call.id, call.platformCallId, call.kind, call.status, call.flowId, call.flowVersion,
                     call.fromNumber, call.toNumber, call.currentNode, call.attempts, call.bridgedTo, call.error,
-                    call.createdAt, call.updatedAt, call.endedAt, call.anonymisedAt, events);
+                    call.createdAt, call.updatedAt, call.endedAt, call.anonymisedAt,
+                    call.variables, events);
         }
     }
 

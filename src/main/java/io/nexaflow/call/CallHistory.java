@@ -246,7 +246,7 @@ public class CallHistory {
         return new CallView(rows.getObject(1, UUID.class), rows.getString(2), Call.Kind.valueOf(rows.getString(3)),
                 Call.Status.valueOf(rows.getString(4)), rows.getObject(5, UUID.class), (Integer) rows.getObject(6),
                 rows.getString(7), rows.getString(8), rows.getString(9), jsonb(rows.getString(10)), rows.getString(11),
-                rows.getString(12), instant(rows, 13), instant(rows, 14), instant(rows, 15), instant(rows, 16), null);
+                rows.getString(12), instant(rows, 13), instant(rows, 14), instant(rows, 15), instant(rows, 16), null, null);
     }
 
     private static DtmfView dtmf(ResultSet rows) throws SQLException {

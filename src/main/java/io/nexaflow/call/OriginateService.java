@@ -99,9 +99,13 @@ public class OriginateService {
         OriginatePlanner.FlowStart flowStart = null;
         StateToken.CallData data = null;
         List<TurnRunner.Audit> requests = List.of();
+        JsonNode shownVariables = null;
         if (revision != null) {
             FlowProgram program = programs.of(revision);
             flowStart = new OriginatePlanner.FlowStart(program, revision.id);
+            if (!checked.variables().isEmpty()) {
+                shownVariables = json.valueToTree(program.shownVars(checked.variables()));
+            }
             if (program.dataDriven()) {
                 // The first turn runs before the call is placed: its requests decide what the caller hears first.
                 DataTurn.Progress.Finished first = firstTurn(program, id, checked);
@@ -111,6 +115,7 @@ public class OriginateService {
                 }
                 requests = TurnRunner.auditPayloads(first, program);
                 data = new StateToken.CallData(checked.from(), checked.to(), first.scope().vars());
+                shownVariables = json.valueToTree(program.shownVars(first.scope().vars()));
                 flowStart = new OriginatePlanner.FlowStart(program, revision.id, first.turn());
             }
         }
@@ -120,11 +125,12 @@ public class OriginateService {
                         ? callbacks.signAndRender(program, call, pinned, start, null)
                         : callbacks.signAndRender(program, call, pinned, start, null, callData));
         List<TurnRunner.Audit> made = requests;
+        JsonNode variables = shownVariables;
         ObjectNode payload = plan.payload();
         Call call;
         try {
-            call = QuarkusTransaction.requiringNew().call(() -> create(id, checked, revision, plan, idempotencyKey,
-                    requestHash, who));
+            call = QuarkusTransaction.requiringNew().call(() -> create(id, checked, revision, plan, variables,
+                    idempotencyKey, requestHash, who));
         } catch (PersistenceException e) {
             // Lost a race for the same Idempotency-Key: the other request placed (or is placing) the call.
             if (idempotencyKey != null) {
@@ -209,8 +215,8 @@ public class OriginateService {
                 + ". Retrying with the same Idempotency-Key returns this call and places nothing.", id);
     }
 
-    private Call create(UUID id, Checked checked, FlowRevision revision, Plan plan, String idempotencyKey,
-                        String requestHash, String who) {
+    private Call create(UUID id, Checked checked, FlowRevision revision, Plan plan, JsonNode variables,
+                        String idempotencyKey, String requestHash, String who) {
         Instant now = Timestamps.now();
         Call call = new Call();
         call.id = id;
@@ -225,6 +231,7 @@ public class OriginateService {
         call.status = Call.Status.QUEUED;
         call.attempts = plan.start() == null ? json.createObjectNode() : json.valueToTree(plan.start().attempts().asMap());
         call.currentNode = plan.start() == null ? null : plan.start().gather();
+        call.variables = variables;
         call.idempotencyKey = idempotencyKey;
         call.requestSha256 = requestHash;
         call.createdBy = who;

@@ -1,6 +1,7 @@
 package io.nexaflow.engine;
 
 import io.nexaflow.expr.Condition;
+import io.nexaflow.expr.Masking;
 import io.nexaflow.expr.Scope;
 import io.nexaflow.expr.Template;
 import io.nexaflow.flow.model.FlowDefinition;
@@ -40,6 +41,7 @@ public final class FlowProgram {
     private final Map<String, Pattern> validDigits = new HashMap<>();
     private final Function<String, String> dialTarget;
     private final boolean dataDriven;
+    private final java.util.Set<String> sensitiveVars;
 
     /** A program whose templated dial numbers never parse (tests and flows without them). */
     public FlowProgram(FlowDefinition flow) {
@@ -71,6 +73,13 @@ public final class FlowProgram {
             throw new IllegalArgumentException("start node '" + flow.start() + "' does not exist");
         }
         this.nodes = Map.copyOf(compiled);
+        var sensitive = new java.util.TreeSet<String>();
+        flow.nodes().values().forEach(n -> {
+            if (n instanceof Node.Gather g && g.masksDigits() && g.saveAs() != null) {
+                sensitive.add(g.saveAs());
+            }
+        });
+        this.sensitiveVars = java.util.Collections.unmodifiableSet(sensitive);
     }
 
     public FlowDefinition flow() {
@@ -107,13 +116,31 @@ public final class FlowProgram {
 
     /** Variables saved from sensitive gathers: their values are masked wherever a request is shown. */
     public java.util.Set<String> sensitiveVars() {
-        var names = new java.util.TreeSet<String>();
-        flow.nodes().values().forEach(n -> {
-            if (n instanceof Node.Gather g && g.masksDigits() && g.saveAs() != null) {
-                names.add(g.saveAs());
+        return sensitiveVars;
+    }
+
+    /** The values of the sensitive variables among {@code vars}, as text: what {@link Masking#mask} hides. */
+    public List<String> sensitiveValues(Map<String, Object> vars) {
+        List<String> hidden = new ArrayList<>();
+        for (String name : sensitiveVars) {
+            Object value = vars.get(name);
+            if (value != null) {
+                hidden.add(String.valueOf(value));
             }
-        });
-        return names;
+        }
+        return hidden;
+    }
+
+    /**
+     * {@code vars} as people may see them (a call's view, a simulation step): a sensitive variable reads
+     * {@link Masking#MASK}, and a text that holds a sensitive value (copied by a set node, say) has it masked.
+     */
+    public Map<String, Object> shownVars(Map<String, Object> vars) {
+        List<String> hidden = sensitiveValues(vars);
+        Map<String, Object> shown = new java.util.LinkedHashMap<>();
+        vars.forEach((name, value) -> shown.put(name, sensitiveVars.contains(name) ? Masking.MASK
+                : value instanceof String text ? Masking.mask(text, hidden) : value));
+        return shown;
     }
 
     /** True when digits pressed at {@code gatherNode} are masked in events, exports, logs and responses. */

@@ -168,8 +168,7 @@ public class FlowDryRun {
                 throw new IllegalStateException(e);
             }
         }
-        Map<String, Object> shown = new java.util.LinkedHashMap<>(finished.scope().vars());
-        program.sensitiveVars().forEach(name -> shown.computeIfPresent(name, (k, v) -> Masking.MASK));
+        Map<String, Object> shown = program.shownVars(finished.scope().vars());
         List<JsonNode> requests = new ArrayList<>();
         for (TurnRunner.Audit audit : TurnRunner.auditPayloads(finished, program)) {
             try {

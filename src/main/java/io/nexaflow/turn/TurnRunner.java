@@ -109,13 +109,7 @@ public class TurnRunner {
      */
     public static List<Audit> auditPayloads(DataTurn.Progress.Finished finished, FlowProgram program) {
         List<Audit> payloads = new ArrayList<>(finished.requests().size());
-        List<String> hidden = new ArrayList<>();
-        for (String name : program.sensitiveVars()) {
-            Object value = finished.scope().vars().get(name);
-            if (value != null) {
-                hidden.add(String.valueOf(value));
-            }
-        }
+        List<String> hidden = program.sensitiveValues(finished.scope().vars());
         for (DataTurn.Exchange exchange : finished.requests()) {
             DataTurn.Request request = exchange.request();
             List<String> masked = new ArrayList<>(hidden);

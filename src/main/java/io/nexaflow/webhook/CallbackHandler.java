@@ -188,8 +188,9 @@ public class CallbackHandler {
                 String verb = urls.signAndRender(program, state.call(), state.revision(), finished.turn(),
                         shown.channelId(), new StateToken.CallData(data.from(), data.to(), finished.scope().vars()));
                 write = new CallbackWrite(state.call(), shown.callId(), state.node(), state.attempt(), shown.dtmf(),
-                        shown.channelId(), new FlowProgram.Routed(recorded, finished.turn()), verb, at);
-            } catch (RuntimeException e) {
+                        shown.channelId(), new FlowProgram.Routed(recorded, finished.turn()), verb, at,
+                        json.writeValueAsString(program.shownVars(finished.scope().vars())));
+            } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
                 return fallback(shown, state, "cannot render: " + e, at);
             }
             return commit(write, shown, state);

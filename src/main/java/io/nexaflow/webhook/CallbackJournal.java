@@ -37,20 +37,21 @@ public class CallbackJournal {
     record Entry(UUID call, String platformCallId, String node, int attempt, String dtmf, String channelId,
                  String digits, RouteReason reason, String target, List<String> nodes, String gather,
                  Map<String, Integer> attempts, boolean hangup, List<String> exhausted, List<String> dialed,
-                 String verb, Instant at) {
+                 String verb, Instant at, String variables) {
 
         static Entry of(CallbackWrite w) {
             Routing routing = w.step().routing();
             Turn turn = w.step().turn();
             return new Entry(w.call(), w.platformCallId(), w.node(), w.attempt(), w.dtmf(), w.channelId(),
                     routing.digits(), routing.reason(), routing.target(), turn.nodes(), turn.gather(),
-                    turn.attempts().asMap(), turn.hangup(), turn.exhausted(), turn.dialed(), w.verb(), w.at());
+                    turn.attempts().asMap(), turn.hangup(), turn.exhausted(), turn.dialed(), w.verb(), w.at(),
+                    w.variables());
         }
 
         CallbackWrite write() {
             return new CallbackWrite(call, platformCallId, node, attempt, dtmf, channelId, new FlowProgram.Routed(
                     new Routing(digits, reason, target),
-                    new Turn(nodes, gather, Attempts.of(attempts), hangup, exhausted, dialed)), verb, at);
+                    new Turn(nodes, gather, Attempts.of(attempts), hangup, exhausted, dialed)), verb, at, variables);
         }
     }
 
@@ -72,7 +73,8 @@ public class CallbackJournal {
     void start(@Observes StartupEvent startup) {
         // The codec's round trip, once: checks it, and the first callbacks of an outage do not pay Jackson's warm-up.
         Entry sample = new Entry(UUID.randomUUID(), "c", "menu", 1, "1", null, "1", RouteReason.MATCH, "next",
-                List.of("next"), null, Map.of("menu", 1), true, List.of(), List.of(), "{}", Instant.now());
+                List.of("next"), null, Map.of("menu", 1), true, List.of(), List.of(), "{}", Instant.now(),
+                "{\"n\":1}");
         try {
             if (!json.readValue(json.writeValueAsBytes(sample), Entry.class).equals(sample)) {
                 throw new IllegalStateException("the journal's codec does not read back what it wrote");

@@ -51,9 +51,10 @@ public class CallbackStore {
     static final String WRITE_CALLBACKS = """
             WITH input AS (
                 SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
-                                     ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::timestamptz[])
+                                     ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::timestamptz[],
+                                     ?::text[])
                     AS t(call_id, platform_call_id, node, attempt, dtmf, route, callback, verb, next_node,
-                         attempts, dialed, ended, at)
+                         attempts, dialed, ended, at, variables)
             ), live AS (
                 SELECT i.*, c.status AS old_status FROM input i JOIN call c ON c.id = i.call_id
                  WHERE c.status IN %1$s
@@ -83,6 +84,7 @@ public class CallbackStore {
                                   ended_at = CASE WHEN f.ended THEN f.at ELSE c.ended_at END,
                                   bridged_to = COALESCE(f.dialed::jsonb ->> -1, c.bridged_to),
                                   platform_call_id = COALESCE(c.platform_call_id, f.platform_call_id),
+                                  variables = COALESCE(f.variables::jsonb, c.variables),
                                   updated_at = f.at
                   FROM fresh f WHERE c.id = f.call_id
             )
@@ -202,7 +204,7 @@ public class CallbackStore {
         UUID[] calls = new UUID[n];
         String[] platformIds = new String[n], nodes = new String[n], dtmfs = new String[n], routes = new String[n],
                 payloads = new String[n], verbs = new String[n], nextNodes = new String[n], attemptMaps = new String[n],
-                dialed = new String[n];
+                dialed = new String[n], variables = new String[n];
         Integer[] attempts = new Integer[n];
         Boolean[] ended = new Boolean[n];
         String[] at = new String[n];
@@ -223,6 +225,7 @@ public class CallbackStore {
             dialed[i] = json.writeValueAsString(path.dialed());
             ended[i] = path.ended();
             at[i] = w.at().toString();
+            variables[i] = w.variables();
         }
         Set<CallbackWrite.Key> recorded = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement(WRITE_CALLBACKS)) {
@@ -236,7 +239,8 @@ public class CallbackStore {
                 statement.setArray(p++, connection.createArrayOf("text", column));
             }
             statement.setArray(p++, connection.createArrayOf("bool", ended));
-            statement.setArray(p, connection.createArrayOf("text", at));
+            statement.setArray(p++, connection.createArrayOf("text", at));
+            statement.setArray(p, connection.createArrayOf("text", variables));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     recorded.add(new CallbackWrite.Key(rows.getObject(1, UUID.class), rows.getString(2), rows.getInt(3)));

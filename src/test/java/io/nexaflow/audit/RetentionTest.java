@@ -84,7 +84,8 @@ class RetentionTest {
         String to = rows.number();
         List<UUID> masked = seed(flow, 120, aged, "'COMPLETED'");
         UUID failed = rows.call(flow, 1, from, to, Call.Status.FAILED, aged.minusSeconds(5));
-        rows.update("UPDATE call SET bridged_to = ?, request_sha256 = 'abc', error = ? WHERE id = ?", "+919817812345",
+        rows.update("UPDATE call SET bridged_to = ?, request_sha256 = 'abc', error = ?,"
+                + " variables = '{\"name\": \"Asha K\"}' WHERE id = ?", "+919817812345",
                 "Nexafone refused the call (400): " + to + " is barred", failed);
         rows.event(failed, "ORIGINATE_REQUEST", null, null, null, null, ORIGINATE_PAYLOAD.formatted(from, to), aged);
         rows.event(failed, "STATUS", null, null, null, null,
@@ -100,12 +101,13 @@ class RetentionTest {
         assertThat(swept.events()).isEqualTo(120 * 3 + 3 + 1);
         assertThat(swept.batches()).isEqualTo(4);
         Map<String, Object> call = rows.query("SELECT from_number, to_number, bridged_to, error, request_sha256,"
-                + " anonymised_at FROM call WHERE id = ?", failed).get(0);
+                + " variables, anonymised_at FROM call WHERE id = ?", failed).get(0);
         assertThat(call).containsEntry("from_number", PhoneNumbers.mask(from))
                 .containsEntry("to_number", PhoneNumbers.mask(to))
                 .containsEntry("bridged_to", "+9198******45")
                 .containsEntry("error", "Nexafone refused the call (400): " + PhoneNumbers.mask(to) + " is barred")
-                .containsEntry("request_sha256", null);
+                .containsEntry("request_sha256", null)
+                .containsEntry("variables", null);
         assertThat(call.get("anonymised_at")).isNotNull();
         assertThat(rows.query("SELECT type, dtmf, route, payload::text AS payload FROM call_event WHERE call_id = ?"
                 + " ORDER BY id", failed)).containsExactly(

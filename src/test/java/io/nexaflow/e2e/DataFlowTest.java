@@ -184,6 +184,9 @@ class DataFlowTest {
                 {"node":"lookup","method":"GET","url":"%s/accounts/***","headers":{"Authorization":"***"},
                  "status":200,"ok":true}""".formatted(base())));
         assertThat(call.toString()).doesNotContain("test-bank-token").doesNotContain("123456");
+        // The variables after the last turn, the account number (saved by a sensitive gather) masked.
+        assertThat(call.get("variables")).isEqualTo(Flows.parse("""
+                {"account": "***", "balance": 150.5, "holder": "Asha K"}"""));
     }
 
     @Test
@@ -231,6 +234,10 @@ class DataFlowTest {
         assertThat(dial).isEqualTo(Flows.parse("""
                 {"type":"dial","timeout":30,"data":{"number":"+919876543210","action":{"type":"hangup","data":{}}}}"""));
         assertThat(run.gatherPrompts()).containsExactly("https://tts.example.com/say?text=Pay%201250.5%20by%205%20Dec");
+        JsonNode given = Flows.parse("""
+                {"amount": 1250.5, "due": "5 Dec", "agent": "+919876543210"}""");
+        assertThat(run.originate().get("variables")).isEqualTo(given);
+        assertThat(run.nexaflowCall().get("variables")).isEqualTo(given);
     }
 
     @Test
