@@ -4,12 +4,13 @@
 #   bash bench/run.sh                 # full run (~5 min on 2 cores once built)
 #   BENCH_QUICK=1 bash bench/run.sh   # ~1.5 min smoke run (short phases, fewer calls)
 #   BENCH_ONLY=outage bash bench/run.sh  # only the outage phase (~1.5 min once built)
+#   BENCH_ONLY=data bash bench/run.sh    # only the data-driven flows phase (~5 min once built)
 #
 # Prints a table and writes bench/RESULTS.md; raw outputs of every tool land in bench/out/<timestamp>/.
 # Knobs (environment): BENCH_QUICK, BENCH_JAVA_OPTS, BENCH_CONNECTIONS, BENCH_CALLS, BENCH_RATE, BENCH_DB,
 # BENCH_KEEP_DB=1 (keep the database for inspection), BENCH_NO_BUILD=1 (use target/ as it is),
 # BENCH_JFR=1 (record a JFR of the callback phases into the out dir), BENCH_RESULTS (where to write RESULTS.md),
-# BENCH_ONLY=outage, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS.
+# BENCH_ONLY=outage|data, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE, BENCH_DATA_API_MS.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +39,10 @@ ONLY=${BENCH_ONLY:-}
 OUTAGE_SECS=${BENCH_OUTAGE_SECS:-10}
 OUTAGE_RATE=${BENCH_OUTAGE_RATE:-200}
 OUTAGE_CALLS=${BENCH_OUTAGE_CALLS:-1000}
+DATA_RATE=${BENCH_DATA_RATE:-300}
+DATA_API_MS=${BENCH_DATA_API_MS:-5}
+if [[ $QUICK == 1 ]]; then DATA_CALLS=300; DATA_WARM=5; DATA_SECS=8; DATA_SAT=5; DATA_ROUNDS=1
+else DATA_CALLS=1800; DATA_WARM=10; DATA_SECS=15; DATA_SAT=8; DATA_ROUNDS=2; fi
 RATE=${BENCH_RATE:-1000}
 ORIG_CONC=16
 ORIG_WARM=$([[ $QUICK == 1 ]] && echo 100 || echo 200)
@@ -62,7 +67,7 @@ PIDS=()
 
 log() { printf '\n[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
-[[ -z $ONLY || $ONLY == outage ]] || die "BENCH_ONLY=$ONLY: the only phase that runs alone is 'outage'"
+[[ -z $ONLY || $ONLY == outage || $ONLY == data ]] || die "BENCH_ONLY=$ONLY: the phases that run alone are 'outage' and 'data'"
 
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
@@ -116,13 +121,13 @@ if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
     log "Building the service jar with an AppCDS archive (./mvnw -q package -DskipTests -Dquarkus.package.jar.aot.enabled=true)"
     (cd "$ROOT" && ./mvnw -q -B package -DskipTests -Dquarkus.package.jar.aot.enabled=true)
   fi
-  if [[ $ONLY == outage ]]; then :
+  if [[ -n $ONLY ]]; then :
   elif [[ ! -f $CEILING_JAR ]] || [[ -n $(find "$BENCH/ceiling/src" "$BENCH/ceiling/pom.xml" -newer "$CEILING_JAR" -type f -print -quit) ]]; then
     log "Building the HTTP-ceiling app (bench/ceiling)"
     (cd "$ROOT" && ./mvnw -q -B -f bench/ceiling/pom.xml package -DskipTests)
   fi
 fi
-[[ -f $JAR && ( -f $CEILING_JAR || $ONLY == outage ) ]] || die "jars missing (run without BENCH_NO_BUILD)"
+[[ -f $JAR && ( -f $CEILING_JAR || -n $ONLY ) ]] || die "jars missing (run without BENCH_NO_BUILD)"
 
 APP_PORT=$(free_port); STUB_PORT=$(free_port); CEILING_PORT=$(free_port); EXPRESS_PORT=$(free_port)
 DB_PROXY_PORT=$(free_port)
@@ -271,9 +276,9 @@ run_rate() { # name url mode source seconds [left acks]
     "$left" "$acks" || die "fixed-rate $name failed"
 }
 
-create_flow() { # -> the id of lib/flow.json, created through the API
+create_flow() { # [file] -> the id of the flow in file (default lib/flow.json), created through the API
   curl -fsS -X POST "http://127.0.0.1:$APP_PORT/v1/flows" -H "Authorization: Bearer $ADMIN_KEY" \
-    -H 'Content-Type: application/json' --data @"$LIB/flow.json" | node -pe 'JSON.parse(require("fs").readFileSync(0)).id'
+    -H 'Content-Type: application/json' --data @"${1:-$LIB/flow.json}" | node -pe 'JSON.parse(require("fs").readFileSync(0)).id'
 }
 
 journal_depth() { # the service's nexaflow_journal_depth gauge, or NA when it has none
@@ -336,6 +341,74 @@ console.log(`outage ${s.outageSeconds} s at ${s.rate}/s: ${s.duringOutage.answer
   stop_pid "$APP_PID"
 }
 
+data_phase() { # data-driven callbacks beside plain ones (issue 13): fixed rate and saturation, interleaved
+  local api_port kind round n f flow prev pools=() saved=("${APP_ENV[@]}")
+  api_port=$(free_port)
+  log "Data-driven flows: plain, set and http rings, $DATA_CALLS calls each; business API on 127.0.0.1:$api_port answering in $DATA_API_MS ms"
+  node "$LIB/business-api.js" "$api_port" "$DATA_API_MS" > "$OUT/business-api.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$api_port/stats" >/dev/null && break; sleep 0.05; done
+  APP_ENV+=(NEXAFLOW_HTTP_INSECURE_HOSTS="127.0.0.1:$api_port")
+  start_app data
+  APP_ENV=("${saved[@]}")
+  node "$LIB/data-flow.js" set > "$OUT/flow-set.json"
+  node "$LIB/data-flow.js" http "http://127.0.0.1:$api_port" > "$OUT/flow-http.json"
+  for kind in plain set http; do
+    f=$LIB/flow.json; [[ $kind == plain ]] || f=$OUT/flow-$kind.json
+    flow=$(create_flow "$f")
+    n=$(wc -l < "$OUT/calls.txt")
+    BENCH_VARIABLES=$([[ $kind == plain ]] || echo '{"acct": "0", "balance": 0, "last": "0"}') \
+      timeout 200 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$flow" "$DATA_CALLS" "$ORIG_CONC" \
+        "$OUT/originate-data-$kind.json" 120 || die "originate ($kind) failed"
+    tail -n +$((n + 1)) "$OUT/calls.txt" | sort -R > "$OUT/pool-$kind-0.txt"
+    run_wrk "data-$kind-warm" "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-$kind-0.txt" "$DATA_WARM" "$CONN" \
+      "$OUT/pool-$kind-1.txt" >/dev/null
+  done
+  # Rounds of plain, set, http back to back: drift of the machine hits the three alike.
+  for round in $(seq "$DATA_ROUNDS"); do
+    for kind in plain set http; do
+      prev=$OUT/pool-$kind-$((2 * round - 1)).txt
+      log "data $kind, round $round: $DATA_RATE callbacks/s for ${DATA_SECS}s, then saturation ${DATA_SAT}s"
+      timeout $((DATA_SECS + 70)) node "$LIB/fixed-rate.js" "http://127.0.0.1:$APP_PORT" chain "$prev" "$DATA_RATE" \
+        "$DATA_SECS" 64 "$OUT/data-$kind-rate-$round.json" "$OUT/pool-$kind-$((2 * round)).txt" \
+        || die "fixed-rate data-$kind failed"
+      run_wrk "data-$kind-sat-$round" "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-$kind-$((2 * round)).txt" "$DATA_SAT" \
+        "$CONN" "$OUT/pool-$kind-$((2 * round + 1)).txt"
+    done
+  done
+  curl -fsS "http://127.0.0.1:$api_port/stats" > "$OUT/business-api-stats.json"
+  "${PSQL[@]}" -d "$DB" -tAc "SELECT count(*) FILTER (WHERE payload->>'ok' = 'true'), count(*) FILTER (WHERE payload->>'ok' = 'false')
+                                FROM call_event WHERE type = 'HTTP_REQUEST'" > "$OUT/data-http-events.txt"
+  stop_pid "$APP_PID"
+  node -e '
+const fs = require("fs"), [out, rounds, apiMs] = process.argv.slice(1);
+const read = (n) => JSON.parse(fs.readFileSync(out + "/" + n));
+const median = (a) => { const s = [...a].sort((p, q) => p - q); return s[Math.floor((s.length - 1) / 2)]; };
+const kinds = {};
+for (const k of ["plain", "set", "http"]) {
+  const rate = [], sat = [];
+  for (let r = 1; r <= +rounds; r++) { rate.push(read(`data-${k}-rate-${r}.json`)); sat.push(read(`data-${k}-sat-${r}.json`)); }
+  const bad = rate.concat(sat).reduce((s, x) => s + x.answers.non200 + (x.answers.fallback || 0) + (x.answers.errors || 0)
+    + (x.answers.dry || 0), 0);
+  kinds[k] = { p50: median(rate.map((x) => x.latencyMs.p50)), p99: median(rate.map((x) => x.latencyMs.p99)),
+    p99s: rate.map((x) => +x.latencyMs.p99.toFixed(2)), rps: median(sat.map((x) => x.rps)),
+    rpsAll: sat.map((x) => Math.round(x.rps)), notAnswered: bad };
+}
+const [ok, failed] = fs.readFileSync(out + "/data-http-events.txt", "utf8").trim().split("|").map(Number);
+const s = { apiMs: +apiMs, rate: read("data-plain-rate-1.json").rate, kinds,
+  setVsPlainThroughput: kinds.set.rps / kinds.plain.rps, httpVsPlainThroughput: kinds.http.rps / kinds.plain.rps,
+  httpAddsP99Ms: kinds.http.p99 - kinds.set.p99, httpRequests: { ok, failed },
+  businessApi: JSON.parse(fs.readFileSync(out + "/business-api-stats.json")) };
+s.httpOverheadOk = s.httpAddsP99Ms <= s.apiMs + 2;
+s.ok = s.httpOverheadOk && failed === 0 && Object.values(kinds).every((k) => k.notAnswered === 0);
+fs.writeFileSync(out + "/data-summary.json", JSON.stringify(s, null, 2));
+const f = (v) => v.toFixed(2);
+console.log(`data flows at ${s.rate}/s p50/p99 ms: plain ${f(kinds.plain.p50)}/${f(kinds.plain.p99)}, set ${f(kinds.set.p50)}/${f(kinds.set.p99)}, ` +
+  `http ${f(kinds.http.p50)}/${f(kinds.http.p99)} (API ${apiMs} ms; http adds ${f(s.httpAddsP99Ms)} ms at p99 over set); saturation ` +
+  `plain ${Math.round(kinds.plain.rps)}/s, set ${Math.round(kinds.set.rps)}/s (${f(s.setVsPlainThroughput)}x), http ${Math.round(kinds.http.rps)}/s; ` +
+  `requests ok ${ok}, failed ${failed} -> ${s.ok ? "ok" : "FAILED"}`);' "$OUT" "$DATA_ROUNDS" "$DATA_API_MS"
+}
+
 if [[ $ONLY == outage ]]; then
   log "Outage phase only (BENCH_ONLY=outage): $OUTAGE_CALLS calls originated first; RESULTS.md is not written"
   start_app seed
@@ -345,6 +418,11 @@ if [[ $ONLY == outage ]]; then
   sort -R "$OUT/calls.txt" > "$OUT/pool-outage.txt"
   stop_pid "$APP_PID"
   outage_phase "$OUT/pool-outage.txt"
+  exit 0
+fi
+if [[ $ONLY == data ]]; then
+  log "Data-driven flows only (BENCH_ONLY=data); RESULTS.md is not written"
+  data_phase
   exit 0
 fi
 
@@ -468,6 +546,7 @@ node -e 'const [o, idle, after, file] = process.argv.slice(1);
 # ---------------------------------------------------------------------------------------------------------------
 # The calls the fixed-rate phase left waiting, restarted behind the proxy: the figures above stay direct.
 outage_phase "$OUT/pool-3.txt"
+data_phase
 
 # ---------------------------------------------------------------------------------------------------------------
 log "Baseline (a): HTTP ceiling — same Quarkus/REST stack, constant verb, no database (bench/ceiling)"

@@ -1,6 +1,7 @@
 // Originates calls through nexaflow's POST /v1/calls as fast as `concurrency` clients can (closed loop).
 // Usage: node originate.js <baseUrl> <apiKey> <flowId> <count> <concurrency> <out.json> [maxSeconds]
 // Each request carries an Idempotency-Key, as a careful client would. Writes a JSON summary to out.json.
+// BENCH_VARIABLES (a JSON object), when set, is sent as the calls' starting variables.
 "use strict";
 const http = require("http");
 const fs = require("fs");
@@ -25,6 +26,7 @@ function one(i) {
       from: "+911203135800",
       to: "+9198" + String(10000000 + (i % 89999999)).padStart(8, "0"),
       flowId, timeout: 30,
+      ...(process.env.BENCH_VARIABLES ? { variables: JSON.parse(process.env.BENCH_VARIABLES) } : {}),
     });
     const t0 = process.hrtime.bigint();
     const req = http.request({
