@@ -42,7 +42,7 @@ OUTAGE_CALLS=${BENCH_OUTAGE_CALLS:-1000}
 DATA_RATE=${BENCH_DATA_RATE:-300}
 DATA_API_MS=${BENCH_DATA_API_MS:-5}
 if [[ $QUICK == 1 ]]; then DATA_CALLS=300; DATA_WARM=5; DATA_SECS=8; DATA_SAT=5; DATA_ROUNDS=1
-else DATA_CALLS=1800; DATA_WARM=10; DATA_SECS=15; DATA_SAT=8; DATA_ROUNDS=2; fi
+else DATA_CALLS=2600; DATA_WARM=5; DATA_SECS=15; DATA_SAT=6; DATA_ROUNDS=${BENCH_DATA_ROUNDS:-3}; fi
 RATE=${BENCH_RATE:-1000}
 ORIG_CONC=16
 ORIG_WARM=$([[ $QUICK == 1 ]] && echo 100 || echo 200)
@@ -380,33 +380,7 @@ data_phase() { # data-driven callbacks beside plain ones (issue 13): fixed rate 
   "${PSQL[@]}" -d "$DB" -tAc "SELECT count(*) FILTER (WHERE payload->>'ok' = 'true'), count(*) FILTER (WHERE payload->>'ok' = 'false')
                                 FROM call_event WHERE type = 'HTTP_REQUEST'" > "$OUT/data-http-events.txt"
   stop_pid "$APP_PID"
-  node -e '
-const fs = require("fs"), [out, rounds, apiMs] = process.argv.slice(1);
-const read = (n) => JSON.parse(fs.readFileSync(out + "/" + n));
-const median = (a) => { const s = [...a].sort((p, q) => p - q); return s[Math.floor((s.length - 1) / 2)]; };
-const kinds = {};
-for (const k of ["plain", "set", "http"]) {
-  const rate = [], sat = [];
-  for (let r = 1; r <= +rounds; r++) { rate.push(read(`data-${k}-rate-${r}.json`)); sat.push(read(`data-${k}-sat-${r}.json`)); }
-  const bad = rate.concat(sat).reduce((s, x) => s + x.answers.non200 + (x.answers.fallback || 0) + (x.answers.errors || 0)
-    + (x.answers.dry || 0), 0);
-  kinds[k] = { p50: median(rate.map((x) => x.latencyMs.p50)), p99: median(rate.map((x) => x.latencyMs.p99)),
-    p99s: rate.map((x) => +x.latencyMs.p99.toFixed(2)), rps: median(sat.map((x) => x.rps)),
-    rpsAll: sat.map((x) => Math.round(x.rps)), notAnswered: bad };
-}
-const [ok, failed] = fs.readFileSync(out + "/data-http-events.txt", "utf8").trim().split("|").map(Number);
-const s = { apiMs: +apiMs, rate: read("data-plain-rate-1.json").rate, kinds,
-  setVsPlainThroughput: kinds.set.rps / kinds.plain.rps, httpVsPlainThroughput: kinds.http.rps / kinds.plain.rps,
-  httpAddsP99Ms: kinds.http.p99 - kinds.set.p99, httpRequests: { ok, failed },
-  businessApi: JSON.parse(fs.readFileSync(out + "/business-api-stats.json")) };
-s.httpOverheadOk = s.httpAddsP99Ms <= s.apiMs + 2;
-s.ok = s.httpOverheadOk && failed === 0 && Object.values(kinds).every((k) => k.notAnswered === 0);
-fs.writeFileSync(out + "/data-summary.json", JSON.stringify(s, null, 2));
-const f = (v) => v.toFixed(2);
-console.log(`data flows at ${s.rate}/s p50/p99 ms: plain ${f(kinds.plain.p50)}/${f(kinds.plain.p99)}, set ${f(kinds.set.p50)}/${f(kinds.set.p99)}, ` +
-  `http ${f(kinds.http.p50)}/${f(kinds.http.p99)} (API ${apiMs} ms; http adds ${f(s.httpAddsP99Ms)} ms at p99 over set); saturation ` +
-  `plain ${Math.round(kinds.plain.rps)}/s, set ${Math.round(kinds.set.rps)}/s (${f(s.setVsPlainThroughput)}x), http ${Math.round(kinds.http.rps)}/s; ` +
-  `requests ok ${ok}, failed ${failed} -> ${s.ok ? "ok" : "FAILED"}`);' "$OUT" "$DATA_ROUNDS" "$DATA_API_MS"
+  node "$LIB/data-summary.js" "$OUT" "$DATA_ROUNDS" "$DATA_API_MS"
 }
 
 if [[ $ONLY == outage ]]; then
