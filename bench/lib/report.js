@@ -12,7 +12,7 @@ const sat = read("cb-sat.json"), rate = read("cb-rate.json"), satCpu = read("cb-
 const ceil = read("ceiling-sat.json"), ceilRate = read("ceiling-rate.json"), ceilCpu = read("ceiling-sat-cpu.json");
 const exp = read("express-sat.json"), expRate = read("express-rate.json"), expCpu = read("express-sat-cpu.json");
 const pgb = read("pgbench.json"), pgb2 = read("pgbench-c2.json"), dur = read("durability.json");
-const outage = read("outage-summary.json");
+const outage = read("outage-summary.json"), data = read("data-summary.json");
 const elapsed = read("elapsed.json"), origCpu = read("originate-cpu.json"), pgbCpu = read("pgbench-cpu.json");
 const versions = fs.existsSync(path.join(outDir, "versions.txt")) ? fs.readFileSync(path.join(outDir, "versions.txt"), "utf8").trim().split("\n") : [];
 const dbSize = fs.existsSync(path.join(outDir, "db-size.txt")) ? fs.readFileSync(path.join(outDir, "db-size.txt"), "utf8").trim() : "?";
@@ -94,6 +94,20 @@ if (outage) {
     `drained **${j.drainMs == null ? "–" : n0(j.drainMs) + " ms"}** after the database returned.`);
   lines.push(`- events lost: **${n0(outage.eventsLost)}** (acknowledged callbacks with no committed DTMF row after the drain); ` +
     `verdict: **${outage.ok ? "ok" : "FAILED — see outage-summary.json"}**`);
+} else lines.push("- not run");
+lines.push("");
+
+lines.push("### Data-driven flows (plain, set and http rings; a loopback business API)", "");
+if (data) {
+  const k = data.kinds;
+  lines.push(`- at ${data.rate} callbacks/s, p50 / p99: plain **${f2(k.plain.p50)} / ${f2(k.plain.p99)} ms**, set ` +
+    `**${f2(k.set.p50)} / ${f2(k.set.p99)} ms**, http **${f2(k.http.p50)} / ${f2(k.http.p99)} ms** (median of ${data.rounds} rounds).`);
+  lines.push(`- an http node adds **${f2(data.httpAddsP99Ms)} ms** at p99 (http − set, per round); the API itself took ` +
+    `${data.apiMs} ms, p99 ${f2(data.businessApi.latencyMs.p99)} ms by its own clock; target ≤ that + 2 ms: ` +
+    `**${data.httpOverheadOk ? "met" : "missed"}**.`);
+  lines.push(`- saturation: plain ${n0(k.plain.rps)}/s, set ${n0(k.set.rps)}/s (**${f2(data.setVsPlainThroughput)}×** plain), ` +
+    `http ${n0(k.http.rps)}/s (${f2(data.httpVsPlainThroughput)}×); requests failed: ${n0(data.httpRequests.failed)}; ` +
+    `verdict: **${data.ok ? "ok" : "FAILED — see data-summary.json"}**`);
 } else lines.push("- not run");
 lines.push("");
 
