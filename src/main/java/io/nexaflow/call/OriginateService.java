@@ -170,7 +170,7 @@ public class OriginateService {
         DataTurn.Progress progress = program.begin(program.flow().start(), Attempts.none(),
                 TurnRunner.scope(id, checked.from(), checked.to(), checked.variables()));
         try {
-            return turns.finish(progress).toCompletableFuture().get(turnBudget.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return turns.finish(progress, TurnRunner.firstTurnKey(id)).toCompletableFuture().get(turnBudget.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running the flow's first turn", e);

@@ -53,12 +53,32 @@ public class TurnRunner {
         return new Scope(new Scope.Call(from, to, call.toString()), vars, TurnRunner::secret);
     }
 
-    /** Drives {@code progress} to its end; the requests run off the event loop, on the HTTP client's threads. */
-    public CompletionStage<DataTurn.Progress.Finished> finish(DataTurn.Progress progress) {
-        return drive(progress, System.nanoTime() + budget.toNanos());
+    /** The header a request carries so the business's API can tell a repeat from a new request. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /**
+     * Drives {@code progress} to its end; the requests run off the event loop, on the HTTP client's threads.
+     * {@code turnKey} names the turn for good (the call and the callback it answers: the same on a redelivery), and
+     * each request carries {@value #IDEMPOTENCY_KEY}: {@code turnKey:httpNode:n} (the n-th request of the turn)
+     * unless the flow sets that header itself, so a callback the platform delivers twice (its answer was lost)
+     * repeats its requests under the same keys and a POST is not applied twice by an API that honours them.
+     */
+    public CompletionStage<DataTurn.Progress.Finished> finish(DataTurn.Progress progress, String turnKey) {
+        return drive(progress, System.nanoTime() + budget.toNanos(), turnKey, 1);
     }
 
-    private CompletionStage<DataTurn.Progress.Finished> drive(DataTurn.Progress progress, long deadline) {
+    /** The key of a callback's turn: the call, the gather answered and its attempt. */
+    public static String turnKey(UUID call, String gather, int attempt) {
+        return call + ":" + gather + ":" + attempt;
+    }
+
+    /** The key of the turn that runs when a call is originated. */
+    public static String firstTurnKey(UUID call) {
+        return call + ":start";
+    }
+
+    private CompletionStage<DataTurn.Progress.Finished> drive(DataTurn.Progress progress, long deadline,
+                                                                String turnKey, int n) {
         if (progress instanceof DataTurn.Progress.Finished finished) {
             return CompletableFuture.completedFuture(finished);
         }
@@ -67,19 +87,32 @@ public class TurnRunner {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             return drive(awaiting.turn().resume(DataTurn.Answer.failed("the turn's HTTP budget of "
-                    + budget.toMillis() + " ms is spent")), deadline);
+                    + budget.toMillis() + " ms is spent")), deadline, turnKey, n);
         }
         OutboundRequest outbound;
         try {
             Duration timeout = Duration.ofNanos(Math.min(Duration.ofMillis(request.timeoutMs()).toNanos(), left));
             outbound = new OutboundRequest(OutboundRequest.Method.valueOf(request.method()), URI.create(request.url()),
-                    request.headers(), body(request.body()), timeout);
+                    keyed(request, turnKey + ":" + request.node() + ":" + n), body(request.body()), timeout);
         } catch (RuntimeException e) {
-            return drive(awaiting.turn().resume(DataTurn.Answer.failed("the request URL is not valid")), deadline);
+            return drive(awaiting.turn().resume(DataTurn.Answer.failed("the request URL is not valid")), deadline,
+                    turnKey, n + 1);
         }
-        return api.send(outbound).thenCompose(outcome -> drive(awaiting.turn().resume(answer(outcome)), deadline))
+        return api.send(outbound)
+                .thenCompose(outcome -> drive(awaiting.turn().resume(answer(outcome)), deadline, turnKey, n + 1))
                 .exceptionallyCompose(e -> drive(awaiting.turn().resume(DataTurn.Answer.failed("request failed")),
-                        deadline));
+                        deadline, turnKey, n + 1));
+    }
+
+    private static Map<String, String> keyed(DataTurn.Request request, String key) {
+        for (String name : request.headers().keySet()) {
+            if (name.equalsIgnoreCase(IDEMPOTENCY_KEY)) {
+                return request.headers();
+            }
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>(request.headers());
+        headers.put(IDEMPOTENCY_KEY, key);
+        return headers;
     }
 
     private static byte[] body(JsonNode body) {

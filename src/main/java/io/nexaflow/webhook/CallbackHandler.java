@@ -176,7 +176,8 @@ public class CallbackHandler {
         Callback shown = callback;
         Routing recorded = program.masksDigits(state.node())
                 ? new Routing(Masking.digits(routing.digits()), routing.reason(), routing.target()) : routing;
-        return Uni.createFrom().completionStage(turns.finish(progress)).onItem().transformToUni(finished -> {
+        return Uni.createFrom().completionStage(turns.finish(progress,
+                TurnRunner.turnKey(state.call(), state.node(), state.attempt()))).onItem().transformToUni(finished -> {
             for (TurnRunner.Audit audit : TurnRunner.auditPayloads(finished, program)) {
                 writer.record(EventWrite.httpRequest(state.call(), audit.node(), audit.payload(), at));
             }

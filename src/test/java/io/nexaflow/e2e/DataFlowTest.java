@@ -34,6 +34,8 @@ class DataFlowTest {
 
     private static HttpServer api;
     private static final ConcurrentLinkedQueue<String> asked = new ConcurrentLinkedQueue<>();
+    /** The Idempotency-Key of every request the API was sent, by account. */
+    private static final ConcurrentLinkedQueue<String> keys = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void businessApi() throws IOException {
@@ -42,6 +44,7 @@ class DataFlowTest {
             String account = exchange.getRequestURI().getPath().substring("/accounts/".length());
             asked.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
                     + exchange.getRequestHeaders().getFirst("Authorization"));
+            keys.add(account + " " + exchange.getRequestHeaders().getFirst("Idempotency-Key"));
             int status;
             String body;
             if (!"Bearer test-bank-token".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
@@ -187,6 +190,22 @@ class DataFlowTest {
         // The variables after the last turn, the account number (saved by a sensitive gather) masked.
         assertThat(call.get("variables")).isEqualTo(Flows.parse("""
                 {"account": "***", "balance": 150.5, "holder": "Asha K"}"""));
+    }
+
+    @Test
+    void aRedeliveredCallbackAsksTheApiUnderTheSameIdempotencyKeyAndGetsTheSameAnswer() {
+        Run run = call(Flows.create(balanceIvr(base()), true), List.of("123456#", "2"), null);
+        JsonNode first = run.webhooks().get(0);
+        String key = run.originate().get("id").asText() + ":ask:1:lookup:1";
+        assertThat(keys).contains("123456 " + key);
+
+        // The platform lost the first answer and delivers the same callback again.
+        String path = java.net.URI.create(first.get("url").asText()).getRawPath() + "?"
+                + java.net.URI.create(first.get("url").asText()).getRawQuery();
+        JsonNode again = Flows.parse(RestAssured.given().contentType(ContentType.JSON)
+                .body(first.get("request").toString()).post(path).then().statusCode(200).extract().asString());
+        assertThat(again).isEqualTo(first.get("response"));
+        assertThat(keys.stream().filter(k -> k.equals("123456 " + key))).hasSize(2);
     }
 
     @Test
