@@ -238,6 +238,39 @@ class DataFlowTest {
     }
 
     @Test
+    void aHostThatKeepsFailingOpensItsCircuitAndCallersGoStraightToTheErrorBranch() throws IOException {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort(); // nothing listens there once the socket is closed: connection refused
+        }
+        JsonNode flow = Flows.parse("""
+                {"start": "lookup", "nodes": {
+                  "lookup": { "type": "http", "method": "GET", "url": "http://127.0.0.1:%d/status", "timeoutMs": 1000,
+                              "next": "bye", "onError": "later" },
+                  "later":  { "type": "play", "audioUrl": "https://cdn.example.com/try-later.wav", "next": "bye" },
+                  "bye":    { "type": "hangup" }
+                }}""".formatted(closed));
+        String id = Flows.create(flow, true);
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            // The first turn runs when the call is originated: its request decides the first verb.
+            JsonNode call = Flows.parse(as("operator").contentType(ContentType.JSON)
+                    .body(Map.of("from", "+911203135800", "to", "+919650612345", "flowId", id)).post("/v1/calls")
+                    .then().statusCode(202).extract().asString());
+            for (JsonNode e : Flows.parse(as("auditor").get("/v1/calls/" + call.get("id").asText()).then()
+                    .statusCode(200).extract().asString()).get("events")) {
+                if (e.get("type").asText().equals("HTTP_REQUEST")) {
+                    errors.add(e.at("/payload/error").asText().split(":")[0]);
+                }
+            }
+        }
+        // Ten refused connections fill the window (nexaflow.http.circuit.requests) and open the circuit.
+        assertThat(errors).hasSize(11);
+        assertThat(errors.subList(0, 10)).containsOnly("connect_failed");
+        assertThat(errors.get(10)).isEqualTo("circuit_open");
+    }
+
+    @Test
     void aPaymentReminderStartsWithTheCallsVariables() {
         JsonNode reminder = Flows.parse("""
                 {"start": "remind", "nodes": {
