@@ -76,6 +76,12 @@ public class BusinessApi {
      */
     public BusinessApi(Vertx vertx, AddressPolicy policy, AddressResolver resolver, int circuitRequests,
                        double failureRatio, Duration circuitDelay, MeterRegistry meters) {
+        this(vertx, policy, resolver, circuitRequests, failureRatio, circuitDelay, meters, null);
+    }
+
+    /** As above, trusting {@code trust} instead of the JVM's certificate authorities (tests: a private CA). */
+    BusinessApi(Vertx vertx, AddressPolicy policy, AddressResolver resolver, int circuitRequests,
+                double failureRatio, Duration circuitDelay, MeterRegistry meters, io.vertx.core.net.TrustOptions trust) {
         this.vertx = vertx;
         this.policy = policy;
         this.resolver = resolver;
@@ -83,8 +89,12 @@ public class BusinessApi {
         this.meters = meters;
         // Server certificates and host names are verified; SNI is sent even though the connection names an IP.
         // Up to 64 connections per host and address (Vert.x's default of 5 would queue a busy IVR's lookups).
-        this.client = vertx.createHttpClient(new HttpClientOptions().setVerifyHost(true).setForceSni(true)
-                .setKeepAlive(true).setMaxRedirects(0), new PoolOptions().setHttp1MaxSize(64));
+        HttpClientOptions options = new HttpClientOptions().setVerifyHost(true).setForceSni(true)
+                .setKeepAlive(true).setMaxRedirects(0);
+        if (trust != null) {
+            options.setTrustOptions(trust);
+        }
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(64));
     }
 
     @PreDestroy
