@@ -129,8 +129,20 @@ public class OriginateService {
         ObjectNode payload = plan.payload();
         Call call;
         try {
-            call = QuarkusTransaction.requiringNew().call(() -> create(id, checked, revision, plan, variables,
-                    idempotencyKey, requestHash, who));
+            // One transaction: the call (QUEUED), then ORIGINATING with what is about to be sent, so the audit
+            // trail reads as before and the originate costs one commit less.
+            call = QuarkusTransaction.requiringNew().call(() -> {
+                Call created = create(id, checked, revision, plan, variables, idempotencyKey, requestHash, who);
+                transition(created, Call.Status.ORIGINATING, null);
+                for (TurnRunner.Audit audit : made) {
+                    CallEvent event = CallEvent.of(id, CallEvent.Type.HTTP_REQUEST, readTree(audit.payload()),
+                            Timestamps.now());
+                    event.node = audit.node();
+                    event.persist();
+                }
+                CallEvent.of(id, CallEvent.Type.ORIGINATE_REQUEST, payload, Timestamps.now()).persist();
+                return created;
+            });
         } catch (PersistenceException e) {
             // Lost a race for the same Idempotency-Key: the other request placed (or is placing) the call.
             if (idempotencyKey != null) {
@@ -143,16 +155,6 @@ public class OriginateService {
         }
         LOG.infof("call %s: originating %s → %s (%s)", id, PhoneNumbers.mask(checked.from()),
                 PhoneNumbers.mask(checked.to()), checked.kind());
-        QuarkusTransaction.requiringNew().run(() -> {
-            Call c = Call.findById(id);
-            transition(c, Call.Status.ORIGINATING, null);
-            for (TurnRunner.Audit audit : made) {
-                CallEvent event = CallEvent.of(id, CallEvent.Type.HTTP_REQUEST, readTree(audit.payload()), Timestamps.now());
-                event.node = audit.node();
-                event.persist();
-            }
-            CallEvent.of(id, CallEvent.Type.ORIGINATE_REQUEST, payload, Timestamps.now()).persist();
-        });
 
         NexafoneClient.Result result;
         try {
