@@ -66,8 +66,6 @@ CREATE INDEX campaign_contact_leased ON campaign_contact (campaign_id, leased_un
     WHERE state IN ('DIALING', 'IN_PROGRESS');
 -- GET /v1/campaigns/{id}/contacts?state=…, in upload order, and the progress counts.
 CREATE INDEX campaign_contact_state ON campaign_contact (campaign_id, state, id);
--- A new suppression stops the contacts still waiting to be dialled, in every campaign.
-CREATE INDEX campaign_contact_waiting_number ON campaign_contact (number) WHERE state IN ('PENDING', 'RETRY_WAIT');
 
 CREATE TABLE suppression (
     -- E.164, normalised as contacts are, so an upload's numbers match whatever way either was written.

@@ -171,13 +171,15 @@ public class CampaignService {
                 throw ProblemException.conflict("campaign-state", "a " + state + " campaign takes no contacts");
             }
             long started = System.nanoTime();
-            Upload upload = new Upload(rows -> storeContacts(connection, id, rows));
-            if (mediaType.equals(UploadReader.NDJSON)) {
-                reader.ndjson(body, List.of(UploadReader.NUMBER, "variables"), reader::contactVariables, upload);
-            } else {
-                reader.csv(body, reader.contactVariables(), upload);
+            ImportResult result;
+            try (Upload upload = new Upload(rows -> storeContacts(connection, id, rows))) {
+                if (mediaType.equals(UploadReader.NDJSON)) {
+                    reader.ndjson(body, List.of(UploadReader.NUMBER, "variables"), reader::contactVariables, upload);
+                } else {
+                    reader.csv(body, reader.contactVariables(), upload);
+                }
+                result = upload.finish();
             }
-            ImportResult result = upload.finish();
             LOG.infof("campaign %s: upload by %s, %d accepted (%d suppressed), %d duplicates, %d rejected in %d ms",
                     id, who, result.accepted(), result.suppressed(), result.duplicates(), result.rejected(),
                     (System.nanoTime() - started) / 1_000_000);

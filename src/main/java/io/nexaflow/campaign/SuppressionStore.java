@@ -61,17 +61,20 @@ public class SuppressionStore {
         }
         Upload.Row row = new Upload.Row(1, number, reason);
         return jdbc.transaction(connection -> {
-            Upload upload = new Upload(rows -> store(connection, rows, who));
-            upload.add(row);
-            return upload.finish();
+            try (Upload upload = new Upload(rows -> store(connection, rows, who))) {
+                upload.add(row);
+                return upload.finish();
+            }
         });
     }
 
     public ImportResult importCsv(InputStream body, String who) {
         return jdbc.transaction(connection -> {
-            Upload upload = new Upload(rows -> store(connection, rows, who));
-            reader.csv(body, UploadReader.suppressionReason(), upload);
-            ImportResult result = upload.finish();
+            ImportResult result;
+            try (Upload upload = new Upload(rows -> store(connection, rows, who))) {
+                reader.csv(body, UploadReader.suppressionReason(), upload);
+                result = upload.finish();
+            }
             LOG.infof("suppression upload by %s: %d added, %d already there, %d rejected", who, result.accepted(),
                     result.duplicates(), result.rejected());
             return result;
@@ -131,9 +134,14 @@ public class SuppressionStore {
                 ON CONFLICT (number) DO NOTHING
                 RETURNING number""", r -> r.getString(1), who, now, numbers, reasons, lines);
         if (!added.isEmpty()) {
-            int stopped = Jdbc.update(connection, "UPDATE campaign_contact SET state = ?, next_attempt_at = NULL, "
-                            + "updated_at = ? WHERE number = ANY (?) AND state IN (" + ContactState.WAITING_SQL + ")",
-                    ContactState.SUPPRESSED.name(), now, added.toArray(String[]::new));
+            // By (campaign, number), the contacts' unique key, in the campaigns that may still dial: an index on
+            // number alone would cost every contact upload a write for the rare suppression.
+            int stopped = Jdbc.update(connection, "UPDATE campaign_contact c SET state = ?, next_attempt_at = NULL, "
+                            + "updated_at = ? FROM campaign k, unnest(?::text[]) AS n (number) "
+                            + "WHERE k.state = ANY (?) AND c.campaign_id = k.id AND c.number = n.number "
+                            + "AND c.state IN (" + ContactState.WAITING_SQL + ")",
+                    ContactState.SUPPRESSED.name(), now, added.toArray(String[]::new),
+                    Campaign.State.OPEN.stream().map(Enum::name).toArray(String[]::new));
             if (stopped > 0) {
                 LOG.infof("%d waiting campaign contact(s) suppressed", stopped);
             }
