@@ -1,9 +1,11 @@
 package io.nexaflow.campaign;
 
 import io.nexaflow.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -15,6 +17,7 @@ public final class Campaign {
     private Campaign() {
     }
 
+    @Schema(name = "CampaignState", description = "DRAFT until started; RUNNING and PAUSED until cancelled or done")
     public enum State {
         DRAFT, RUNNING, PAUSED, COMPLETED, CANCELLED;
 
@@ -45,12 +48,15 @@ public final class Campaign {
         public State from(State current) {
             if (!from.contains(current)) {
                 throw ProblemException.conflict("campaign-state", "a " + current + " campaign cannot "
-                        + name().toLowerCase(java.util.Locale.ROOT) + "; allowed from " + from);
+                        + name().toLowerCase(Locale.ROOT) + "; allowed from " + from);
             }
             return to;
         }
     }
 
+    @Schema(name = "ContactState", description = "Where a contact is: waiting (PENDING, RETRY_WAIT), being called "
+            + "(DIALING, IN_PROGRESS), done (COMPLETED, NO_ANSWER, FAILED), or never to be called (CANCELLED, "
+            + "SUPPRESSED)")
     public enum ContactState {
         PENDING, DIALING, IN_PROGRESS, COMPLETED, NO_ANSWER, FAILED, RETRY_WAIT, CANCELLED, SUPPRESSED;
 
@@ -65,6 +71,7 @@ public final class Campaign {
     }
 
     /** Outcomes a retry policy may retry; nexaflow's own outcomes of an attempt, not call statuses. */
+    @Schema(name = "RetryOutcome")
     public enum RetryOn {
         FAILED, UNKNOWN, NO_ANSWER
     }

@@ -1,8 +1,9 @@
 package io.nexaflow.campaign;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.nexaflow.campaign.Campaign.ContactState;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nexaflow.campaign.Campaign.ContactState;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.math.BigDecimal;
@@ -50,6 +51,7 @@ public final class CampaignDtos {
             @Schema(required = true, description = "Seconds between attempts, 60 or more", minimum = "60",
                     example = "900") Integer delaySeconds,
             @Schema(description = "The outcomes retried, of FAILED, UNKNOWN and NO_ANSWER; none when absent",
+                    type = SchemaType.ARRAY, implementation = Campaign.RetryOn.class,
                     example = "[\"NO_ANSWER\", \"FAILED\"]") List<String> on) {
 
         static final RetryPolicy ONCE = new RetryPolicy(1, 60, List.of());
