@@ -76,6 +76,8 @@ public class CampaignService {
         if (name == null || name.isEmpty() || name.length() > 200) {
             errors.add(new FieldError("/name", "is required: 1–200 characters"));
         }
+        // Whether the flow exists is known only in the transaction; its error goes here, in field order.
+        int flowError = errors.size();
         if (request.flowId() == null) {
             errors.add(new FieldError("/flowId", "is required: the flow each call runs"));
         }
@@ -105,7 +107,7 @@ public class CampaignService {
         return jdbc.transaction(connection -> {
             if (request.flowId() != null && Jdbc.query(connection, "SELECT 1 FROM flow WHERE id = ? AND deleted_at IS "
                     + "NULL FOR SHARE", rows -> 1, request.flowId()).isEmpty()) {
-                errors.add(new FieldError("/flowId", "no flow " + request.flowId()));
+                errors.add(flowError, new FieldError("/flowId", "no flow " + request.flowId()));
             }
             if (!errors.isEmpty()) {
                 throw ProblemException.invalid("Invalid campaign", errors);

@@ -74,6 +74,7 @@ class CampaignResourceTest {
                  "detail": "11 problems, listed in 'errors'", "instance": "/v1/campaigns",
                  "errors": [
                   {"pointer": "/name", "message": "is required: 1–200 characters"},
+                  {"pointer": "/flowId", "message": "no flow 00000000-0000-0000-0000-000000000001"},
                   {"pointer": "/from", "message": "'12345' is not a valid number in region IN"},
                   {"pointer": "/timezone", "message": "'Mars/Olympus' is not an IANA timezone such as Asia/Kolkata"},
                   {"pointer": "/windows/0/end",
@@ -84,8 +85,7 @@ class CampaignResourceTest {
                   {"pointer": "/retry/maxAttempts", "message": "must be between 1 and 10, was 11"},
                   {"pointer": "/retry/delaySeconds", "message": "must be between 60 and 604800, was 59"},
                   {"pointer": "/retry/on/0", "message": "'BUSY' is not one of [FAILED, UNKNOWN, NO_ANSWER]"},
-                  {"pointer": "/noAnswerAfterSeconds", "message": "must be between 10 and 600, was 9"},
-                  {"pointer": "/flowId", "message": "no flow 00000000-0000-0000-0000-000000000001"}]}"""));
+                  {"pointer": "/noAnswerAfterSeconds", "message": "must be between 10 and 600, was 9"}]}"""));
         assertThat(count("SELECT count(*) FROM campaign")).isEqualTo(before);
 
         JsonNode missing = Flows.parse(as("operator").body("{}").post("/v1/campaigns").then().statusCode(422)
