@@ -18,14 +18,16 @@ PORT=${BENCH_PORT:-18290}
 KEY="bench-import-admin-key"
 OUT=$ROOT/bench/out/import-$(date -u +%Y%m%dT%H%M%SZ)
 PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q)
-JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+UseSerialGC -Xms80m -Xmx80m -Xmn32m -XX:MetaspaceSize=128m -XX:+ExitOnOutOfMemoryError"}
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+UseSerialGC -Xms80m -Xmx80m -Xmn32m -XX:MetaspaceSize=128m \
+  -XX:+ExitOnOutOfMemoryError"}
 mkdir -p "$OUT"
 APP_PID=
 
 log() { printf '\n== %s\n' "$*"; }
 die() { echo "campaign-import: $*" >&2; exit 1; }
 db_is_ours() {
-  [[ $("${PSQL[@]}" -d postgres -tAc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$DB'") == "$DB_MARK" ]]
+  [[ $("${PSQL[@]}" -d postgres -tAc "SELECT shobj_description(oid, 'pg_database') FROM pg_database
+                                      WHERE datname = '$DB'") == "$DB_MARK" ]]
 }
 cleanup() {
   local rc=$?
@@ -81,7 +83,8 @@ for _ in $(seq 600); do
 done
 
 api() { curl -sS --max-time 30 -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' "$@"; }
-FLOW=$(api -d '{"name": "import-bench", "publish": true, "definition": {"start": "bye", "nodes": {"bye": {"type": "hangup"}}}}' \
+FLOW=$(api -d '{"name": "import-bench", "publish": true,
+                "definition": {"start": "bye", "nodes": {"bye": {"type": "hangup"}}}}' \
   "http://127.0.0.1:$PORT/v1/flows" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 CAMPAIGN=$(api -d "{\"name\": \"import-bench\", \"flowId\": \"$FLOW\", \"from\": \"+911203135800\",
   \"timezone\": \"Asia/Kolkata\", \"windows\": [{\"days\": [\"MON\"], \"start\": \"09:00\", \"end\": \"21:00\"}],
@@ -90,7 +93,6 @@ CAMPAIGN=$(api -d "{\"name\": \"import-bench\", \"flowId\": \"$FLOW\", \"from\":
 [[ $CAMPAIGN =~ ^[0-9a-f-]{36}$ ]] || die "could not create the campaign: $CAMPAIGN"
 
 log "Uploading"
-RSS_PEAK=0
 ( while kill -0 "$APP_PID" 2>/dev/null; do awk '/^VmRSS/{print $2}' "/proc/$APP_PID/status"; sleep 0.25; done ) \
   > "$OUT/rss.txt" 2>/dev/null &
 SAMPLER=$!

@@ -48,6 +48,10 @@ import java.util.UUID;
 
 import static io.nexaflow.problem.ProblemException.requireBody;
 
+/**
+ * The campaign API. Thin on purpose: the rules live in {@link CampaignService} and {@link Campaign}, so the dialer
+ * of the next release reads the same ones.
+ */
 @Path("/v1/campaigns")
 @Tag(name = "Campaigns", description = "Outbound campaigns: a contact list called through a flow, within calling "
         + "hours. This release stores and manages them; dialing arrives in the next release.")

@@ -33,6 +33,7 @@ import java.io.InputStream;
 
 import static io.nexaflow.problem.ProblemException.requireBody;
 
+/** Numbers no campaign dials; the same upload shape and answer as contacts, so one client handles both. */
 @Path("/v1/suppressions")
 @Tag(name = "Campaigns")
 @SecurityRequirement(name = OpenApiDocument.API_KEY)

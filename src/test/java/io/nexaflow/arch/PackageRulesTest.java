@@ -60,7 +60,8 @@ class PackageRulesTest {
         noClasses().that().resideInAPackage("io.nexaflow.campaign")
                 .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.call..", "io.nexaflow.webhook..",
                         "io.nexaflow.sandbox..", "io.nexaflow.audit..", "io.nexaflow.journal..", "io.nexaflow.turn..",
-                        "io.nexaflow.nexafone..", "io.nexaflow.state..", "io.nexaflow.engine..", "io.nexaflow.request..")
+                        "io.nexaflow.nexafone..", "io.nexaflow.state..", "io.nexaflow.engine..",
+                        "io.nexaflow.request..")
                 .check(main);
         noClasses().that().resideOutsideOfPackage("io.nexaflow.campaign")
                 .should().dependOnClassesThat().resideInAPackage("io.nexaflow.campaign")

@@ -69,7 +69,8 @@ class SuppressionResourceTest {
                 .post("/v1/suppressions").then().statusCode(200).extract().asString());
         assertThat(result).isEqualTo(Flows.parse("""
                 {"accepted": 2, "suppressed": 0, "duplicates": 1, "rejected": 1,
-                 "errors": [{"line": 4, "message": "number: 'not a number' is not a phone number (not a number)"}]}"""));
+                 "errors": [{"line": 4,
+                             "message": "number: 'not a number' is not a phone number (not a number)"}]}"""));
 
         assertThat(Campaigns.get(campaign).get("progress").get("states").get("SUPPRESSED").asLong()).isEqualTo(1);
         assertThat(Campaigns.get(ended).get("progress").get("states").get("CANCELLED").asLong()).isEqualTo(1);
