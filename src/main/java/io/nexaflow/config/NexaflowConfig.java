@@ -1,5 +1,6 @@
 package io.nexaflow.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -29,6 +30,14 @@ public interface NexaflowConfig {
     @WithName("default-region")
     @WithDefault("IN")
     String defaultRegion();
+
+    /**
+     * The largest request body read whole into memory (every JSON body); uploads, read as a stream, may be as
+     * large as quarkus.http.limits.max-body-size. Read by io.nexaflow.problem.BodyLimit, which may not import this.
+     */
+    @WithName("max-body-size")
+    @WithDefault("1M")
+    MemorySize maxBodySize();
 
     Sandbox sandbox();
 

@@ -4,9 +4,9 @@ package io.nexaflow.security;
 public final class Roles {
     /** Manages flows and keys, and may do everything the others do. */
     public static final String ADMIN = "admin";
-    /** Originates calls and runs flow dry runs. */
+    /** Originates calls, runs flow dry runs, runs campaigns and manages suppressions. */
     public static final String OPERATOR = "operator";
-    /** Reads calls, events and DTMF history. */
+    /** Reads calls, events, DTMF history, campaigns and suppressions. */
     public static final String AUDITOR = "auditor";
 
     private Roles() {

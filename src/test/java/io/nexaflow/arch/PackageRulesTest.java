@@ -46,7 +46,25 @@ class PackageRulesTest {
                         "io.nexaflow.number", "io.nexaflow.problem", "io.nexaflow.config", "io.nexaflow.db", "io.nexaflow.api",
                         "io.nexaflow.expr", "io.nexaflow.request", "io.nexaflow.turn")
                 .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.flow", "io.nexaflow.call",
-                        "io.nexaflow.webhook", "io.nexaflow.sandbox", "io.nexaflow.audit", "io.nexaflow.security")
+                        "io.nexaflow.webhook", "io.nexaflow.sandbox", "io.nexaflow.audit", "io.nexaflow.security",
+                        "io.nexaflow.campaign")
+                .check(main);
+    }
+
+    /**
+     * Campaigns sit beside calls: they read flows and the foundation, never calls, webhooks or the sandbox, so the
+     * dialer that comes next reaches calls through an interface it declares, as flow does with RunningCalls.
+     */
+    @Test
+    void campaignsDependOnlyOnFlowsAndTheFoundation() {
+        noClasses().that().resideInAPackage("io.nexaflow.campaign")
+                .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.call..", "io.nexaflow.webhook..",
+                        "io.nexaflow.sandbox..", "io.nexaflow.audit..", "io.nexaflow.journal..", "io.nexaflow.turn..",
+                        "io.nexaflow.nexafone..", "io.nexaflow.state..", "io.nexaflow.engine..",
+                        "io.nexaflow.request..")
+                .check(main);
+        noClasses().that().resideOutsideOfPackage("io.nexaflow.campaign")
+                .should().dependOnClassesThat().resideInAPackage("io.nexaflow.campaign")
                 .check(main);
     }
 }

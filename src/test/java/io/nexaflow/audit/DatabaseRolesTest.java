@@ -171,6 +171,29 @@ class DatabaseRolesTest {
     }
 
     /** Migrates as the owner, with the placeholders application.properties derives from the service's settings. */
+    @Test
+    void theRuntimeRoleRunsCampaignsAndLiftsSuppressionsButDeletesNoContact() throws Exception {
+        migrate(RUNTIME, RETENTION);
+        UUID flow = UUID.randomUUID();
+        UUID campaign = UUID.randomUUID();
+        try (Connection runtime = connect(RUNTIME); Statement sql = runtime.createStatement()) {
+            sql.execute("INSERT INTO flow (id, name, latest_version, created_at, updated_at) VALUES ('" + flow
+                    + "', 'f', 1, now(), now())");
+            sql.execute("INSERT INTO campaign (id, name, flow_id, from_number, timezone, windows, calls_per_second, "
+                    + "max_concurrent, retry, no_answer_after_seconds, state, created_by, created_at, updated_at) "
+                    + "VALUES ('" + campaign + "', 'c', '" + flow + "', '+911203135800', 'Asia/Kolkata', '[]', 1, 1, "
+                    + "'{}', 60, 'DRAFT', 'test', now(), now())");
+            // The contact's id is an identity column: inserting needs no grant on its sequence.
+            sql.execute("INSERT INTO campaign_contact (campaign_id, number, state, updated_at) VALUES ('" + campaign
+                    + "', '+919876543210', 'PENDING', now())");
+            sql.execute("UPDATE campaign_contact SET state = 'CANCELLED' WHERE campaign_id = '" + campaign + "'");
+            sql.execute("INSERT INTO suppression (number, created_by, created_at) VALUES ('+919876543210', 't', now())");
+            sql.execute("DELETE FROM suppression WHERE number = '+919876543210'");
+            assertRefused(runtime, "DELETE FROM campaign_contact", "permission denied for table campaign_contact");
+            assertRefused(runtime, "DELETE FROM campaign", "permission denied for table campaign");
+        }
+    }
+
     private void migrate(String runtimeRole, String retentionRole) {
         Flyway.configure().dataSource(url, OWNER, PASSWORD).locations("classpath:migration")
                 .placeholders(Map.of("runtime_role", runtimeRole, "retention_role", retentionRole))
