@@ -45,6 +45,8 @@ public interface NexaflowConfig {
 
     Calls calls();
 
+    Campaigns campaigns();
+
     Callback callback();
 
     Journal journal();
@@ -156,6 +158,30 @@ public interface NexaflowConfig {
          */
         @WithDefault("500ms")
         Duration requestAcquisitionTimeout();
+    }
+
+    interface Campaigns {
+        /** Whether this replica dials running campaigns (every replica does by default; they share the work). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the dialer leases contacts and takes call slots. */
+        @WithDefault("100ms")
+        Duration tick();
+
+        /** How often contacts on the line are settled from their calls. */
+        @WithDefault("1s")
+        Duration sweep();
+
+        /** Originates in flight at once on this replica (each waits for Nexafone's answer). */
+        @WithName("dial-threads")
+        @WithDefault("64")
+        int dialThreads();
+
+        /** How long a DIALING contact is this replica's; past it, the sweep settles it from its call. */
+        @WithName("dial-lease")
+        @WithDefault("60s")
+        Duration dialLease();
     }
 
     interface Calls {

@@ -1,0 +1,168 @@
+package io.nexaflow.campaign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nexaflow.support.Flows;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.nexaflow.support.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dialer against the sandbox: every contact dialled once, at the campaign's pace, suppressed numbers never,
+ * a call nobody answers settled as NO_ANSWER, and a pause that stops new calls at once.
+ */
+@QuarkusTest
+class DialerTest {
+
+    private static final String ALWAYS = """
+            [{"days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "start": "00:00", "end": "24:00"}]""";
+
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
+    private static String playAndHangUp() {
+        return Flows.create(Flows.parse("""
+                {"start": "hi", "nodes": {
+                  "hi":  {"type": "play", "audioUrl": "https://cdn.example.com/reminder.wav", "next": "bye"},
+                  "bye": {"type": "hangup"}}}"""), true);
+    }
+
+    private static String campaign(String flow, double rate, int maxConcurrent, int noAnswerSeconds) {
+        JsonNode created = Flows.parse(as("operator").contentType(ContentType.JSON).body("""
+                {"name": "dialer test", "flowId": "%s", "from": "+911203135800", "timezone": "Asia/Kolkata",
+                 "windows": %s, "callsPerSecond": %s, "maxConcurrent": %d, "noAnswerAfterSeconds": %d}"""
+                .formatted(flow, ALWAYS, rate, maxConcurrent, noAnswerSeconds))
+                .post("/v1/campaigns").then().statusCode(201).extract().asString());
+        return created.get("id").asText();
+    }
+
+    /** Numbers nobody else's test uses: a random block of this run. */
+    private static List<String> numbers(int n) {
+        int block = ThreadLocalRandom.current().nextInt(1000, 9000);
+        List<String> numbers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            numbers.add("+9198" + block + String.format("%04d", i));
+        }
+        return numbers;
+    }
+
+    private static void upload(String campaign, List<String> numbers) {
+        as("operator").contentType("text/csv").body("number\n" + String.join("\n", numbers) + "\n")
+                .post("/v1/campaigns/{id}/contacts", campaign).then().statusCode(200);
+    }
+
+    private static JsonNode get(String campaign) {
+        return Flows.parse(as("auditor").get("/v1/campaigns/{id}", campaign).then().statusCode(200).extract()
+                .asString());
+    }
+
+    private static Map<String, Long> states(String campaign) {
+        Map<String, Long> states = new TreeMap<>();
+        get(campaign).at("/progress/states").fields().forEachRemaining(e -> {
+            if (e.getValue().asLong() > 0) {
+                states.put(e.getKey(), e.getValue().asLong());
+            }
+        });
+        return states;
+    }
+
+    /** Per number called for the campaign: the number, its calls, the first and last call's creation. */
+    private List<Object[]> calls(String campaign) throws java.sql.SQLException {
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(
+                "SELECT to_number, count(*), min(created_at), max(created_at) FROM call WHERE created_by = ? "
+                        + "GROUP BY to_number")) {
+            statement.setString(1, "campaign " + campaign);
+            List<Object[]> rows = new ArrayList<>();
+            try (var result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new Object[] {result.getString(1), result.getLong(2), result.getTimestamp(3),
+                            result.getTimestamp(4)});
+                }
+            }
+            return rows;
+        }
+    }
+
+    @Test
+    void everyContactIsDialledOnceAtTheCampaignsPaceAndSuppressedNumbersNever() throws Exception {
+        String campaign = campaign(playAndHangUp(), 20, 50, 10);
+        List<String> numbers = numbers(41);
+        String suppressed = numbers.get(40);
+        as("operator").contentType(ContentType.JSON).body(Map.of("number", suppressed, "reason", "opted out"))
+                .post("/v1/suppressions").then().statusCode(200);
+        upload(campaign, numbers);
+        as("operator").post("/v1/campaigns/{id}/start", campaign).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get(campaign).get("state").asText().equals("COMPLETED"));
+
+        assertThat(states(campaign)).isEqualTo(Map.of("COMPLETED", 40L, "SUPPRESSED", 1L));
+        List<Object[]> calls = calls(campaign);
+        assertThat(calls).hasSize(40).allSatisfy(row -> assertThat(((Number) row[1]).longValue()).isEqualTo(1));
+        assertThat(calls).noneMatch(row -> row[0].equals(suppressed));
+        long first = calls.stream().mapToLong(row -> ((Timestamp) row[2]).getTime()).min().orElseThrow();
+        long last = calls.stream().mapToLong(row -> ((Timestamp) row[3]).getTime()).max().orElseThrow();
+        // 40 calls at 20/s: 39 gaps of 50 ms, so not less than 1.95 s apart (a little slack for rounding).
+        assertThat(last - first).isGreaterThanOrEqualTo(1_850);
+        JsonNode completed = Flows.parse(as("auditor").get("/v1/campaigns/{id}/contacts?state=COMPLETED&limit=100",
+                campaign).then().statusCode(200).extract().asString());
+        assertThat(completed.get("items")).hasSize(40).allSatisfy(c -> {
+            assertThat(c.get("attempts").asInt()).isEqualTo(1);
+            assertThat(c.hasNonNull("lastCallId")).isTrue();
+        });
+    }
+
+    @Test
+    void aCallNobodyAnswersIsNoAnswerOnceItsTimeRunsOut() {
+        String flow = Flows.create(Flows.parse("""
+                {"start": "ask", "nodes": {
+                  "ask": {"type": "gather", "audioUrl": "https://cdn.example.com/press-1.wav",
+                          "routes": {"1": "bye"}, "default": "bye"},
+                  "bye": {"type": "hangup"}}}"""), true);
+        String campaign = campaign(flow, 5, 5, 10);
+        String number = numbers(1).get(0);
+        io.restassured.RestAssured.given().contentType(ContentType.JSON)
+                .body(Map.of("number", number, "outcome", "no-answer")).post("/sandbox/numbers").then().statusCode(200);
+        upload(campaign, List.of(number));
+        as("operator").post("/v1/campaigns/{id}/start", campaign).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> states(campaign).equals(Map.of("IN_PROGRESS", 1L)));
+        // No gather callback within noAnswerAfterSeconds (10): NO_ANSWER, and with no retry policy that is final.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> get(campaign).get("state").asText().equals("COMPLETED"));
+        assertThat(states(campaign)).isEqualTo(Map.of("NO_ANSWER", 1L));
+    }
+
+    @Test
+    void aPauseStopsNewCallsAtOnceAndResumeGoesOn() throws Exception {
+        String campaign = campaign(playAndHangUp(), 5, 10, 10);
+        upload(campaign, numbers(30));
+        as("operator").post("/v1/campaigns/{id}/start", campaign).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls(campaign).size() >= 3);
+        as("operator").post("/v1/campaigns/{id}/pause", campaign).then().statusCode(200);
+        Thread.sleep(1_000); // slots already taken (at most a quarter second ahead) go out
+        int paused = calls(campaign).size();
+        Thread.sleep(1_500);
+        assertThat(calls(campaign)).hasSize(paused);
+        assertThat(paused).isLessThan(30);
+
+        as("operator").post("/v1/campaigns/{id}/resume", campaign).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> calls(campaign).size() > paused);
+        as("operator").post("/v1/campaigns/{id}/cancel", campaign).then().statusCode(200);
+        Map<String, Long> states = states(campaign);
+        assertThat(states.keySet()).isSubsetOf("COMPLETED", "CANCELLED", "DIALING", "IN_PROGRESS");
+        assertThat(states.getOrDefault("CANCELLED", 0L)).isPositive();
+    }
+}
