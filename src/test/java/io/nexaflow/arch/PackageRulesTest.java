@@ -52,13 +52,13 @@ class PackageRulesTest {
     }
 
     /**
-     * Campaigns sit beside calls: they read flows and the foundation, never calls, webhooks or the sandbox, so the
-     * dialer that comes next reaches calls through an interface it declares, as flow does with RunningCalls.
+     * Campaigns sit on top of calls: the dialer places each call through call.OriginateService, as POST /v1/calls
+     * does, and reads flows and the foundation; never webhooks, the sandbox or the layers under a call's life.
      */
     @Test
-    void campaignsDependOnlyOnFlowsAndTheFoundation() {
+    void campaignsPlaceCallsThroughTheCallPackageOnly() {
         noClasses().that().resideInAPackage("io.nexaflow.campaign")
-                .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.call..", "io.nexaflow.webhook..",
+                .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.webhook..",
                         "io.nexaflow.sandbox..", "io.nexaflow.audit..", "io.nexaflow.journal..", "io.nexaflow.turn..",
                         "io.nexaflow.nexafone..", "io.nexaflow.state..", "io.nexaflow.engine..",
                         "io.nexaflow.request..")
