@@ -31,6 +31,8 @@ public class DatabaseOutage implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "quarkus.datasource.jdbc.url", proxied,
                 "nexaflow.callback.deadline", "1500ms",
+                // Far above scheduling noise, so a caller that waited out the budget shows.
+                "nexaflow.callback.commit-budget", "1s",
                 "nexaflow.journal.dir", journal);
     }
 
