@@ -9,6 +9,7 @@ import io.nexaflow.api.PageRequest;
 import io.nexaflow.export.Column;
 import io.nexaflow.export.Export;
 import io.nexaflow.export.ExportFormat;
+import io.nexaflow.export.QueryExport;
 import io.nexaflow.export.ExportWriter;
 import io.nexaflow.call.CallDtos.CallView;
 import io.nexaflow.call.CallDtos.DtmfView;
@@ -43,7 +44,7 @@ public class CallHistory {
     private static final Logger LOG = Logger.getLogger(CallHistory.class);
 
     /** Rows per round trip of an export's database cursor: memory stays at about this many rows. */
-    static final int FETCH_SIZE = 1000;
+    static final int FETCH_SIZE = QueryExport.FETCH_SIZE;
 
     private static final String CALLS = """
             SELECT c.id, c.platform_call_id, c.kind, c.status, c.flow_id, c.flow_version, c.from_number, c.to_number,
@@ -204,42 +205,10 @@ public class CallHistory {
         }
     }
 
-    /**
-     * A server-side cursor (autocommit off + fetch size) hands rows over {@link #FETCH_SIZE} at a time; each is
-     * written and forgotten. One statement, so the export is one consistent snapshot however long it takes.
-     */
     private <V> StreamingOutput stream(String sql, List<Object> params, Row<V> row, List<Column<V>> columns,
                                        ExportFormat format, String what) {
-        return output -> {
-            long written = 0;
-            long started = System.nanoTime();
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try (PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
-                        ResultSet.CONCUR_READ_ONLY)) {
-                    statement.setFetchSize(FETCH_SIZE);
-                    bind(connection, statement, params);
-                    ExportWriter<V> writer = new ExportWriter<>(format, columns, json, output);
-                    writer.header();
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            writer.row(row.read(rows));
-                            written++;
-                        }
-                    }
-                    writer.flush();
-                } finally {
-                    connection.rollback(); // read only: nothing to keep, and the cursor is closed with it
-                    connection.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                // The response has begun: all that is left is to cut it short, so the client sees a broken stream.
-                LOG.errorf("export of %s failed after %d rows: %s", what, written, e.getMessage());
-                throw new IOException("export failed", e);
-            }
-            LOG.infof("export of %s: %d rows as %s in %d ms", what, Long.valueOf(written), format,
-                    Long.valueOf((System.nanoTime() - started) / 1_000_000));
-        };
+        return QueryExport.stream(dataSource, sql, (connection, statement) -> bind(connection, statement, params),
+                row::read, columns, json, format, what);
     }
 
     private CallView call(ResultSet rows) throws SQLException {

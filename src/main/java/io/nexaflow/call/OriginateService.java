@@ -133,7 +133,8 @@ public class OriginateService {
             // trail reads as before and the originate costs one commit less.
             call = QuarkusTransaction.requiringNew().call(() -> {
                 Call created = create(id, checked, revision, plan, variables, idempotencyKey, requestHash, who);
-                transition(created, Call.Status.ORIGINATING, null);
+                StatusChange.of(created.status, Call.Status.ORIGINATING, null).apply(created, Timestamps.now(),
+                        plan.start() == null ? null : plan.start().nodes());
                 for (TurnRunner.Audit audit : made) {
                     CallEvent event = CallEvent.of(id, CallEvent.Type.HTTP_REQUEST, readTree(audit.payload()),
                             Timestamps.now());

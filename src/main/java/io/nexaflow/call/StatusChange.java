@@ -43,7 +43,19 @@ public record StatusChange(Call.Status from, Call.Status to, String reason) {
 
     /** Moves a managed entity and persists the STATUS event, in the caller's transaction. */
     public void apply(Call call, Instant at) {
-        CallEvent.of(call.id, CallEvent.Type.STATUS, payload(), at).persist();
+        apply(call, at, null);
+    }
+
+    /**
+     * As {@link #apply(Call, Instant)}, the event also naming the nodes the call's first turn entered (a flow
+     * call's ORIGINATING), so its path through the flow reads from the audit trail as DTMF events continue it.
+     */
+    public void apply(Call call, Instant at, java.util.List<String> entered) {
+        ObjectNode payload = payload();
+        if (entered != null) {
+            entered.forEach(payload.putArray("entered")::add);
+        }
+        CallEvent.of(call.id, CallEvent.Type.STATUS, payload, at).persist();
         call.status = to;
         call.updatedAt = at;
         if (ends()) {

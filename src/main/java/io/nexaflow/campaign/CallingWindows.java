@@ -5,6 +5,7 @@ import io.nexaflow.problem.Problem.FieldError;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -155,6 +156,46 @@ public final class CallingWindows {
             }
         }
         return next.orElseThrow(() -> new IllegalStateException("calling windows that never open: " + specs()));
+    }
+
+    /**
+     * When {@code openSeconds} of calling time, counted from {@code from}, will have passed: closed hours do not
+     * count. Empty when that is more than {@code limit} windows away (an estimate that far out says nothing).
+     */
+    public Optional<Instant> afterOpenTime(Instant from, ZoneId zone, double openSeconds, int limit) {
+        Instant at = from;
+        double left = openSeconds;
+        for (int i = 0; i < limit; i++) {
+            at = nextOpening(at, zone);
+            Instant closes = openUntil(at, zone);
+            double span = Duration.between(at, closes).toMillis() / 1000.0;
+            if (span >= left) {
+                return Optional.of(at.plusMillis(Math.round(left * 1000)));
+            }
+            left -= span;
+            at = closes;
+        }
+        return Optional.empty();
+    }
+
+    /** The first instant after {@code at} (which is open) when no window is open: adjoining windows run on. */
+    Instant openUntil(Instant at, ZoneId zone) {
+        Instant end = at;
+        // Each step moves to the latest closing of the windows open at that moment; a week has at most 50 windows.
+        for (int step = 0; step < 8 * MAX_WINDOWS && isOpen(end, zone); step++) {
+            LocalDate today = end.atZone(zone).toLocalDate();
+            Instant latest = end;
+            for (Window window : windows) {
+                for (LocalDate date = today.minusDays(1); !date.isAfter(today); date = date.plusDays(1)) {
+                    if (window.days().contains(date.getDayOfWeek()) && !end.isBefore(window.opening(date, zone))
+                            && end.isBefore(window.closing(date, zone)) && window.closing(date, zone).isAfter(latest)) {
+                        latest = window.closing(date, zone);
+                    }
+                }
+            }
+            end = latest;
+        }
+        return end;
     }
 
     private static Set<DayOfWeek> days(List<String> names, String pointer, List<FieldError> errors) {

@@ -70,6 +70,19 @@ public final class Campaign {
         static final String WAITING_SQL = String.join(", ", WAITING.stream().map(s -> "'" + s + "'").toList());
     }
 
+    /** Why a RUNNING campaign is not dialling at its pace, as the dialer last saw it (campaign.held_reason). */
+    @Schema(name = "CampaignHeldReason", description = "WINDOW: outside its calling hours; CONCURRENCY: "
+            + "maxConcurrent calls are on the line; NEXAFONE: originates are being deferred because Nexafone (or "
+            + "the database) refused them")
+    public enum Held {
+        WINDOW, CONCURRENCY, NEXAFONE
+    }
+
+    /** The created_by of the calls a campaign places: how its calls are told from the API's. */
+    public static String caller(java.util.UUID campaign) {
+        return "campaign " + campaign;
+    }
+
     /** Outcomes a retry policy may retry; nexaflow's own outcomes of an attempt, not call statuses. */
     @Schema(name = "RetryOutcome")
     public enum RetryOn {

@@ -87,12 +87,25 @@ public final class CampaignDtos {
     }
 
     @Schema(name = "CampaignProgress")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Progress(
             @Schema(description = "Contacts in each state; every state is listed, zeros included",
                     example = "{\"PENDING\": 1200, \"DIALING\": 0, \"IN_PROGRESS\": 0, \"COMPLETED\": 0, "
                             + "\"NO_ANSWER\": 0, \"FAILED\": 0, \"RETRY_WAIT\": 0, \"CANCELLED\": 0, "
                             + "\"SUPPRESSED\": 3}") Map<ContactState, Long> states,
-            @Schema(description = "All contacts") long total) {
+            @Schema(description = "All contacts") long total,
+            @Schema(description = "Calls started per second over the last minute (or since the start, when "
+                    + "sooner), by every replica (RUNNING and PAUSED campaigns)", example = "4.9") BigDecimal ratePerSecond,
+            @Schema(description = "When the contacts still waiting will all have been dialled once, at the rate "
+                    + "achieved (the rate asked for until there is one) and counting only open calling hours; "
+                    + "retries still to come are not in it. RUNNING campaigns only, and only within 60 windows")
+            Instant estimatedEnd,
+            @Schema(description = "Why it is not dialling at its pace, when it is not (RUNNING campaigns only)")
+            Held held) {
+    }
+
+    @Schema(name = "CampaignHeld")
+    public record Held(Campaign.Held reason, @Schema(description = "Since when") Instant since) {
     }
 
     @Schema(name = "CampaignContact")
@@ -107,6 +120,32 @@ public final class CampaignDtos {
             @Schema(description = "The call of its latest attempt") UUID lastCallId,
             @Schema(description = "Its line in the upload (the header is line 1)") Integer line,
             Instant updatedAt) {
+    }
+
+    @Schema(name = "CampaignContactResult", description = "One contact in a campaign export: how it went")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ContactResult(
+            @Schema(description = "Position in the campaign (upload order)") long id,
+            @Schema(description = "E.164") String number,
+            @Schema(description = "The contact's flow variables, as uploaded") JsonNode variables,
+            ContactState state,
+            @Schema(description = "Attempts made") int attempts,
+            @Schema(description = "How its last attempt went: ANSWERED, PLACED (a flow without gathers), "
+                    + "NO_ANSWER, FAILED or UNKNOWN") String lastOutcome,
+            @Schema(description = "Why its last attempt failed, when it did") String lastError,
+            @Schema(description = "The call of its last attempt") UUID lastCallId,
+            @Schema(description = "Nodes that call went through, in order (absent when nobody answered); in "
+                    + "CSV joined with ' > '") List<String> path,
+            @Schema(description = "The call's variables when it ended, sensitive ones masked: what the flow "
+                    + "collected") JsonNode collected) {
+    }
+
+    @Schema(name = "ContactLine", description = "One line of an NDJSON contact upload")
+    public record ContactLine(
+            @Schema(required = true, description = "E.164, or national in NEXAFLOW_DEFAULT_REGION",
+                    example = "+919650612345") String number,
+            @Schema(description = "Flow variables of this contact: a flat object of strings, numbers and booleans")
+            Map<String, Object> variables) {
     }
 
     @Schema(name = "ImportResult", description = "What an upload stored")

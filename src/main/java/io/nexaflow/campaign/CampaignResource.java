@@ -8,7 +8,15 @@ import io.nexaflow.campaign.Campaign.Action;
 import io.nexaflow.campaign.Campaign.ContactState;
 import io.nexaflow.campaign.CampaignDtos.CampaignRequest;
 import io.nexaflow.campaign.CampaignDtos.CampaignView;
+import io.nexaflow.campaign.CampaignDtos.ContactResult;
 import io.nexaflow.campaign.CampaignDtos.ContactView;
+import io.nexaflow.export.ExportFormat;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.core.Context;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import io.nexaflow.campaign.CampaignDtos.ImportResult;
 import io.nexaflow.problem.Problem;
 import io.nexaflow.problem.ProblemException;
@@ -53,8 +61,8 @@ import static io.nexaflow.problem.ProblemException.requireBody;
  * of the next release reads the same ones.
  */
 @Path("/v1/campaigns")
-@Tag(name = "Campaigns", description = "Outbound campaigns: a contact list called through a flow, within calling "
-        + "hours. This release stores and manages them; dialing arrives in the next release.")
+@Tag(name = "Campaigns", description = "Outbound campaigns: a contact list called through a flow, paced, within "
+        + "calling hours, with retries; dialled by every replica at once with PostgreSQL as the coordinator.")
 @SecurityRequirement(name = OpenApiDocument.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -75,13 +83,16 @@ public class CampaignResource {
             +919650612345,Asha,1250.50
             09817812345,Ravi,300
             """;
-    static final String CONTACTS_NDJSON = """
-            {"number": "+919650612345", "variables": {"name": "Asha", "amount": 1250.5}}
-            {"number": "09817812345", "variables": {"name": "Ravi", "amount": 300}}
-            """;
+    static final String CONTACT_LINE = """
+            {"number": "+919650612345", "variables": {"name": "Asha", "amount": 1250.5}}""";
     static final String IMPORTED = """
             {"accepted": 2, "suppressed": 0, "duplicates": 1, "rejected": 1,
              "errors": [{"line": 4, "message": "number: '12345' is not a valid number in region IN"}]}""";
+
+    static final String EXPORTED_CSV = "id,number,state,attempts,lastOutcome,lastError,lastCallId,path,variables,"
+            + "collected\r\n1,+919650612345,COMPLETED,1,ANSWERED,,0b0f8a8e-6f43-4c1e-9b1f-1f3c1e1a2b3c,"
+            + "greet > menu > paid > bye,\"{\"\"name\"\":\"\"Asha\"\"}\",\"{\"\"name\"\":\"\"Asha\"\",\"\"choice\"\":\"\"1\"\"}\"\r\n";
+    private static final java.time.Duration PROGRESS_EVERY = java.time.Duration.ofSeconds(1);
 
     /** A campaign's contacts page when no size is asked for. */
     private static final int CONTACTS_PER_PAGE = 100;
@@ -147,8 +158,9 @@ public class CampaignResource {
     @RequestBody(required = true, content = {
             @Content(mediaType = UploadReader.CSV, schema = @Schema(type = SchemaType.STRING),
                     examples = @ExampleObject(name = "two contacts", value = CONTACTS_CSV)),
-            @Content(mediaType = UploadReader.NDJSON, schema = @Schema(type = SchemaType.STRING),
-                    examples = @ExampleObject(name = "two contacts", value = CONTACTS_NDJSON))})
+            // Each line is a ContactLine; the example shows one line, as OpenAPI has no type for a stream of them.
+            @Content(mediaType = UploadReader.NDJSON, schema = @Schema(implementation = CampaignDtos.ContactLine.class),
+                    examples = @ExampleObject(name = "one line", value = CONTACT_LINE))})
     @APIResponse(responseCode = "200", description = "What was stored",
             content = @Content(schema = @Schema(implementation = ImportResult.class),
                     examples = @ExampleObject(name = "one duplicate, one bad number", value = IMPORTED)))
@@ -182,6 +194,54 @@ public class CampaignResource {
             @QueryParam("limit") @Parameter(description = "Page size, 1–500 (default 100)") Integer limit) {
         int size = PageRequest.limit(limit, CONTACTS_PER_PAGE);
         return campaigns.contacts(id, states(state), new PageRequest<>(after == null ? 0L : after, size));
+    }
+
+    @GET
+    @Path("{id}/export")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Produces({ExportFormat.CSV_TYPE, ExportFormat.NDJSON_TYPE})
+    @Operation(operationId = "exportCampaign", summary = "Export a campaign's results",
+            description = "Every contact in upload order with how it went: state, attempts, the last attempt's "
+            + "outcome and call, the nodes that call went through and the variables it collected (sensitive ones "
+            + "masked). CSV unless `Accept: application/x-ndjson`; streamed, one consistent snapshot.")
+    @APIResponse(responseCode = "200", description = "The contacts, streamed",
+            content = {
+                    @Content(mediaType = ExportFormat.CSV_TYPE, schema = @Schema(type = SchemaType.STRING),
+                            example = EXPORTED_CSV),
+                    @Content(mediaType = ExportFormat.NDJSON_TYPE,
+                            schema = @Schema(implementation = ContactResult.class))})
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public Response export(@PathParam("id") UUID id, @Context HttpHeaders headers) {
+        return campaigns.export(id, ExportFormat.accepting(headers.getAcceptableMediaTypes()), who()).download();
+    }
+
+    @GET
+    @Path("{id}/progress")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Blocking
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "streamCampaignProgress", summary = "Follow a campaign's progress",
+            description = "Server-sent events: the campaign with its progress at once, then every second; the "
+            + "stream ends after the event that shows it COMPLETED or CANCELLED.")
+    @APIResponse(responseCode = "200", description = "One `data:` event per second, each a Campaign",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                    schema = @Schema(implementation = CampaignView.class)))
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public Multi<CampaignView> progress(@PathParam("id") UUID id) {
+        CampaignView first = campaigns.get(id); // a 404 problem before the stream begins
+        if (ended(first)) {
+            return Multi.createFrom().item(first);
+        }
+        return Multi.createBy().repeating()
+                .uni(() -> Uni.createFrom().item(() -> campaigns.get(id))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .withDelay(PROGRESS_EVERY)
+                .whilst(view -> !ended(view));
+    }
+
+    private static boolean ended(CampaignView campaign) {
+        return !Campaign.State.OPEN.contains(campaign.state());
     }
 
     @POST

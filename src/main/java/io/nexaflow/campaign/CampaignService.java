@@ -16,7 +16,12 @@ import io.nexaflow.campaign.CampaignDtos.ContactView;
 import io.nexaflow.campaign.CampaignDtos.ImportResult;
 import io.nexaflow.campaign.CampaignDtos.Progress;
 import io.nexaflow.campaign.CampaignDtos.RetryPolicy;
+import io.nexaflow.campaign.CampaignDtos.ContactResult;
 import io.nexaflow.db.Timestamps;
+import io.nexaflow.export.Column;
+import io.nexaflow.export.Export;
+import io.nexaflow.export.ExportFormat;
+import io.nexaflow.export.QueryExport;
 import io.nexaflow.number.PhoneNumbers;
 import io.nexaflow.problem.Problem.FieldError;
 import io.nexaflow.problem.ProblemException;
@@ -26,6 +31,7 @@ import org.jboss.logging.Logger;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,6 +56,10 @@ public class CampaignService {
     private static final Logger LOG = Logger.getLogger(CampaignService.class);
     private static final BigDecimal MAX_CALLS_PER_SECOND = BigDecimal.valueOf(100);
     private static final int DEFAULT_NO_ANSWER_SECONDS = 60;
+    /** The achieved rate is counted over this many seconds. */
+    private static final long RATE_WINDOW_SECONDS = 60;
+    /** An end further than this many calling windows away is not estimated. */
+    private static final int ESTIMATE_WINDOWS = 60;
     /** A week: longer delays are a typo, and they keep int arithmetic on seconds safe. */
     private static final int MAX_DELAY_SECONDS = 7 * 24 * 3600;
     private static final TypeReference<List<CallingWindows.Spec>> WINDOWS = new TypeReference<>() {
@@ -58,12 +68,42 @@ public class CampaignService {
             + "calls_per_second, max_concurrent, retry, no_answer_after_seconds, state, created_by, created_at, "
             + "updated_at, started_at, ended_at";
 
+    /**
+     * A campaign's contacts with their last call, its variables and its path: the nodes its first turn entered
+     * (the ORIGINATING event) and then those each answer entered (its DTMF events).
+     */
+    private static final String EXPORT_SQL = """
+            SELECT cc.id, cc.number, cc.variables::text AS variables, cc.state, cc.attempts, cc.last_outcome,
+                   cc.last_error, cc.last_call_id, c.variables::text AS collected,
+                   (SELECT array_agg(t.node ORDER BY e.id, t.n) FROM call_event e
+                      CROSS JOIN LATERAL jsonb_array_elements_text(COALESCE(e.payload -> 'entered', '[]'::jsonb))
+                                         WITH ORDINALITY AS t (node, n)
+                     WHERE e.call_id = cc.last_call_id
+                       AND (e.type = 'DTMF' OR (e.type = 'STATUS' AND e.payload ->> 'to' = 'ORIGINATING'))) AS path,
+                   EXISTS (SELECT 1 FROM call_event e WHERE e.call_id = cc.last_call_id AND e.type = 'DTMF')
+                       AS answered
+              FROM campaign_contact cc LEFT JOIN call c ON c.id = cc.last_call_id
+             WHERE cc.campaign_id = ? ORDER BY cc.id""";
+    private static final List<Column<ContactResult>> EXPORT_COLUMNS = List.of(
+            Column.of("id", ContactResult::id),
+            Column.of("number", ContactResult::number),
+            Column.of("state", ContactResult::state),
+            Column.of("attempts", ContactResult::attempts),
+            Column.of("lastOutcome", ContactResult::lastOutcome),
+            Column.of("lastError", ContactResult::lastError),
+            Column.of("lastCallId", ContactResult::lastCallId),
+            Column.of("path", r -> r.path() == null ? null : String.join(" > ", r.path())),
+            Column.of("variables", r -> r.variables() == null ? null : r.variables().toString()),
+            Column.of("collected", r -> r.collected() == null ? null : r.collected().toString()));
+
+    private final AgroalDataSource dataSource;
     private final Jdbc jdbc;
     private final PhoneNumbers numbers;
     private final ObjectMapper json;
     private final UploadReader reader;
 
     public CampaignService(AgroalDataSource dataSource, PhoneNumbers numbers, ObjectMapper json) {
+        this.dataSource = dataSource;
         this.jdbc = new Jdbc(dataSource);
         this.numbers = numbers;
         this.json = json;
@@ -203,6 +243,14 @@ public class CampaignService {
         });
     }
 
+    /** Every contact with how it went, streamed in upload order; a 404 problem before any byte when no campaign. */
+    public Export export(UUID id, ExportFormat format, String who) {
+        jdbc.transaction(connection -> lockedState(connection, id, ""));
+        return new Export(QueryExport.stream(dataSource, EXPORT_SQL, (connection, statement) -> statement.setObject(1, id),
+                this::result, EXPORT_COLUMNS, json, format, "campaign " + id + " for " + who),
+                format, "campaign-" + id);
+    }
+
     private void start(Connection connection, CampaignView campaign, Instant now) throws SQLException {
         if (Jdbc.query(connection, "SELECT 1 FROM campaign_contact WHERE campaign_id = ? AND state = ? LIMIT 1",
                 rows -> 1, campaign.id(), ContactState.PENDING.name()).isEmpty()) {
@@ -280,7 +328,40 @@ public class CampaignService {
                     total[0] += count;
                     return null;
                 }, id);
-        return found.get(0).withProgress(new Progress(states, total[0]));
+        CampaignView campaign = found.get(0);
+        return campaign.withProgress(progress(connection, campaign, states, total[0]));
+    }
+
+    /** The rate achieved, the estimated end and why it is held, around the counts of a campaign's contacts. */
+    private Progress progress(Connection connection, CampaignView campaign, Map<ContactState, Long> states,
+                              long total) throws SQLException {
+        if (campaign.state() != State.RUNNING && campaign.state() != State.PAUSED) {
+            return new Progress(states, total, null, null, null);
+        }
+        Instant now = Timestamps.now();
+        long window = Math.max(1, Math.min(RATE_WINDOW_SECONDS,
+                java.time.Duration.between(campaign.startedAt(), now).toSeconds()));
+        // call_flow_created finds the calls of the last minute of this flow; created_by picks this campaign's.
+        long started = Jdbc.query(connection, "SELECT count(*) FROM call WHERE flow_id = ? AND created_by = ? "
+                        + "AND created_at > ?", rows -> rows.getLong(1), campaign.flowId(),
+                Campaign.caller(campaign.id()), now.minusSeconds(window)).get(0);
+        BigDecimal rate = BigDecimal.valueOf(started).divide(BigDecimal.valueOf(window), 1, RoundingMode.HALF_UP);
+        if (campaign.state() != State.RUNNING) {
+            return new Progress(states, total, rate, null, null);
+        }
+        List<CampaignDtos.Held> held = Jdbc.query(connection, "SELECT held_reason, held_since FROM campaign "
+                        + "WHERE id = ? AND held_reason IS NOT NULL",
+                rows -> new CampaignDtos.Held(Campaign.Held.valueOf(rows.getString(1)),
+                        Jdbc.instant(rows, "held_since")), campaign.id());
+        long waiting = ContactState.WAITING.stream().mapToLong(states::get).sum()
+                + states.get(ContactState.DIALING);
+        // The rate asked for until a few seconds have shown what the cluster achieves.
+        double pace = rate.signum() > 0 && window >= 10 ? Math.min(rate.doubleValue(),
+                campaign.callsPerSecond().doubleValue()) : campaign.callsPerSecond().doubleValue();
+        CallingWindows windows = CallingWindows.parse(campaign.windows(), "/windows", new ArrayList<>());
+        Instant end = windows.afterOpenTime(now, ZoneId.of(campaign.timezone()), waiting / pace, ESTIMATE_WINDOWS)
+                .orElse(null);
+        return new Progress(states, total, rate, end, held.isEmpty() ? null : held.get(0));
     }
 
     private CampaignView campaign(ResultSet rows) throws SQLException {
@@ -292,6 +373,22 @@ public class CampaignService {
                 }), rows.getInt("no_answer_after_seconds"), State.valueOf(rows.getString("state")),
                 rows.getString("created_by"), Jdbc.instant(rows, "created_at"), Jdbc.instant(rows, "updated_at"),
                 Jdbc.instant(rows, "started_at"), Jdbc.instant(rows, "ended_at"), null);
+    }
+
+    private ContactResult result(ResultSet rows) throws SQLException {
+        UUID call = rows.getObject("last_call_id", UUID.class);
+        String outcome = rows.getString("last_outcome");
+        java.sql.Array nodes = rows.getArray("path");
+        // Only a call someone answered went anywhere: one that rang out never ran its first turn.
+        boolean answered = rows.getBoolean("answered") || "ANSWERED".equals(outcome) || "PLACED".equals(outcome);
+        List<String> path = answered && nodes != null ? List.of((String[]) nodes.getArray()) : null;
+        String collected = rows.getString("collected");
+        return new ContactResult(rows.getLong("id"), rows.getString("number"),
+                read(rows.getString("variables"), new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {
+                }), ContactState.valueOf(rows.getString("state")), rows.getInt("attempts"), outcome,
+                rows.getString("last_error"), call, path, collected == null ? null
+                : read(collected, new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {
+                }));
     }
 
     private ContactView contact(ResultSet rows) throws SQLException {

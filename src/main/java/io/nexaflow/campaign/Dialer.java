@@ -68,6 +68,8 @@ public class Dialer {
     private final MeterRegistry meters;
     private final NexaflowConfig.Campaigns config;
     private final String replica = "dialer-" + UUID.randomUUID().toString().substring(0, 8);
+    /** Campaigns this replica saw an originate deferred for, until one of its calls is placed again. */
+    private final java.util.Set<UUID> deferred = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService timer;
     private ExecutorService dialing;
 
@@ -167,7 +169,8 @@ public class Dialer {
     private void lease(Running campaign) {
         Instant now = Instant.now();
         if (!campaign.windows().isOpen(now, campaign.zone())) {
-            held(campaign, "window");
+            held(campaign, Campaign.Held.WINDOW);
+            jdbc.transaction(connection -> recordHeld(connection, campaign, Campaign.Held.WINDOW));
             return;
         }
         double rate = campaign.callsPerSecond().doubleValue();
@@ -184,7 +187,8 @@ public class Dialer {
                     + "AND state IN (" + ACTIVE_SQL + ")", rows -> rows.getInt(1), campaign.id()).get(0);
             int room = campaign.maxConcurrent() - active;
             if (room <= 0) {
-                held(campaign, "concurrency");
+                held(campaign, Campaign.Held.CONCURRENCY);
+                recordHeld(connection, campaign, Campaign.Held.CONCURRENCY);
                 return null;
             }
             int want = Math.min(room, Math.max(1, (int) Math.ceil(rate * AHEAD_SECONDS)));
@@ -193,8 +197,11 @@ public class Dialer {
             if (dial.isEmpty()) {
                 return new Taken(List.of(), 0);
             }
+            // Dialling again: no longer held, except by Nexafone, which only a placed call shows is over.
             double ahead = Jdbc.query(connection, "UPDATE campaign SET paced_until = GREATEST(COALESCE(paced_until, "
-                    + "now()), now()) + (? / calls_per_second) * interval '1 second' WHERE id = ? "
+                    + "now()), now()) + (? / calls_per_second) * interval '1 second', "
+                    + "held_reason = CASE WHEN held_reason = 'NEXAFONE' THEN held_reason END, "
+                    + "held_since = CASE WHEN held_reason = 'NEXAFONE' THEN held_since END WHERE id = ? "
                     + "RETURNING extract(epoch FROM paced_until - now())", rows -> rows.getDouble(1),
                     (double) dial.size(), campaign.id()).get(0);
             return new Taken(dial, ahead - dial.size() / rate);
@@ -246,8 +253,11 @@ public class Dialer {
                 contact.variables() == null || contact.variables().isEmpty() ? null : contact.variables());
         try {
             OriginateService.Originated placed = originate.originate(request, contact.idempotencyKey(),
-                    "campaign " + campaign.id());
+                    Campaign.caller(campaign.id()));
             Call call = placed.call();
+            if (deferred.remove(campaign.id())) {
+                unheld(campaign);
+            }
             if (call.status == Call.Status.COMPLETED) {
                 settle(campaign, contact.id(), contact.attempt(), Outcome.PLACED, null, call.id);
             } else {
@@ -260,6 +270,10 @@ public class Dialer {
                 // The database or Nexafone's configuration, not the contact: the attempt was not made.
                 release(contact, e.problem().detail());
                 attempts(campaign, "deferred");
+                held(campaign, Campaign.Held.NEXAFONE);
+                if (deferred.add(campaign.id())) {
+                    jdbc.transaction(connection -> recordHeld(connection, campaign, Campaign.Held.NEXAFONE));
+                }
                 return;
             }
             Outcome outcome = status == 504 ? Outcome.UNKNOWN : Outcome.FAILED;
@@ -448,9 +462,25 @@ public class Dialer {
         }
     }
 
-    private void held(Running campaign, String reason) {
+    /** Counts a tick (or an originate) that could not dial, by reason. */
+    private void held(Running campaign, Campaign.Held reason) {
         Counter.builder("nexaflow.campaign.held").description("Dialer ticks a campaign could not dial, by reason")
-                .tag("campaign", campaign.id().toString()).tag("reason", reason).register(meters).increment();
+                .tag("campaign", campaign.id().toString()).tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                .register(meters).increment();
+    }
+
+    /**
+     * Records the reason on the campaign for readers of its progress. The UPDATE writes only when the reason
+     * changes, so a campaign waiting for its window costs an index lookup per tick.
+     */
+    private static int recordHeld(Connection connection, Running campaign, Campaign.Held reason) throws SQLException {
+        return Jdbc.update(connection, "UPDATE campaign SET held_reason = ?, held_since = now() WHERE id = ? "
+                + "AND held_reason IS DISTINCT FROM ?", reason.name(), campaign.id(), reason.name());
+    }
+
+    private void unheld(Running campaign) {
+        jdbc.transaction(connection -> Jdbc.update(connection, "UPDATE campaign SET held_reason = NULL, "
+                + "held_since = NULL WHERE id = ? AND held_reason = 'NEXAFONE'", campaign.id()));
     }
 
     private void attempts(Running campaign, String outcome) {

@@ -207,4 +207,35 @@ class CallingWindowsTest {
         assertThat(windows(spec("09:00", "17:30", "SUN", "MON", "FRI")).specs())
                 .containsExactly(spec("09:00", "17:30", "MON", "FRI", "SUN"));
     }
+
+    @Test
+    void callingTimeIsCountedOnlyWhileAWindowIsOpenAndAdjoiningWindowsRunOn() {
+        CallingWindows evenings = windows(spec("18:00", "20:00", "MON", "TUE", "WED", "THU", "FRI"),
+                spec("20:00", "02:00", "FRI"));
+        // Thursday 19:30 (2026-12-03): 30 minutes left that evening, then Friday from 18:00 runs on into Saturday.
+        Instant thursday = at("2026-12-03T19:30:00", BERLIN);
+        assertThat(evenings.afterOpenTime(thursday, BERLIN, 20 * 60, 10))
+                .contains(at("2026-12-03T19:50:00", BERLIN));
+        assertThat(evenings.afterOpenTime(thursday, BERLIN, 30 * 60 + 3 * 3600, 10))
+                .contains(at("2026-12-04T21:00:00", BERLIN));
+        // Friday 18:00 to Saturday 02:00 is one stretch of eight hours; the ninth hour is on Monday.
+        assertThat(evenings.afterOpenTime(thursday, BERLIN, 30 * 60 + 9 * 3600, 10))
+                .contains(at("2026-12-07T19:00:00", BERLIN));
+        // Before a window opens, its time starts at the opening.
+        assertThat(evenings.afterOpenTime(at("2026-12-05T12:00:00", BERLIN), BERLIN, 60, 10))
+                .contains(at("2026-12-07T18:01:00", BERLIN));
+        // Further than the limit of windows: no estimate.
+        assertThat(evenings.afterOpenTime(thursday, BERLIN, 1_000 * 3600, 10)).isEmpty();
+    }
+
+    @Test
+    void theOpenTimeOfANightThatLosesAnHourIsAnHourShorter() {
+        // New York springs forward at 02:00 on Sunday 2027-03-14: a 00:00–04:00 window holds three hours that night.
+        CallingWindows nights = windows(spec("00:00", "04:00", "SUN"));
+        Instant midnight = at("2027-03-14T00:00:00", NEW_YORK);
+        assertThat(nights.afterOpenTime(midnight, NEW_YORK, 3 * 3600 - 1, 5))
+                .contains(at("2027-03-14T03:59:59", NEW_YORK));
+        assertThat(nights.afterOpenTime(midnight, NEW_YORK, 3 * 3600 + 60, 5))
+                .contains(at("2027-03-21T00:01:00", NEW_YORK));
+    }
 }

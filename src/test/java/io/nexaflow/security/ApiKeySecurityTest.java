@@ -54,6 +54,8 @@ class ApiKeySecurityTest {
             new Operation("GET", "/v1/campaigns/{id}", Set.of("operator", "auditor")),
             new Operation("POST", "/v1/campaigns/{id}/contacts", Set.of("operator"), "text/csv", "number\n"),
             new Operation("GET", "/v1/campaigns/{id}/contacts", Set.of("operator", "auditor")),
+            new Operation("GET", "/v1/campaigns/{id}/export", Set.of("operator", "auditor")),
+            new Operation("GET", "/v1/campaigns/{id}/progress", Set.of("operator", "auditor")),
             new Operation("POST", "/v1/campaigns/{id}/start", Set.of("operator")),
             new Operation("POST", "/v1/campaigns/{id}/pause", Set.of("operator")),
             new Operation("POST", "/v1/campaigns/{id}/resume", Set.of("operator")),
