@@ -44,9 +44,13 @@ public final class DatabaseUnavailable {
                 || sqlState.equals("57P02") || sqlState.equals("57P03") || sqlState.equals("25006"));
     }
 
-    /** Agroal's acquisition timeout carries no SQLState, only a TimeoutException as its cause. */
+    /**
+     * Agroal's acquisition timeout carries no SQLState: a TimeoutException as its cause, or only its message
+     * ("Sorry, acquisition timeout!" when the pool is full and no connection came back in time).
+     */
     private static boolean poolTimedOut(SQLException sql) {
-        return sql.getCause() instanceof TimeoutException
-                || sql.getMessage() != null && sql.getMessage().startsWith("Acquisition timeout");
+        String message = sql.getMessage();
+        return sql.getCause() instanceof TimeoutException || message != null
+                && (message.startsWith("Acquisition timeout") || message.startsWith("Sorry, acquisition timeout"));
     }
 }

@@ -5,6 +5,7 @@ import org.hibernate.exception.ConstraintViolationException;
 import org.hibernate.exception.JDBCConnectionException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
+import io.nexaflow.support.TestDatabase;
 import org.postgresql.util.PSQLState;
 
 import java.sql.SQLException;
@@ -36,6 +37,31 @@ class DatabaseUnavailableTest {
     void thePoolGivingUpIsAnOutage() {
         assertThat(DatabaseUnavailable.causes(new PersistenceException(new SQLException(
                 "Acquisition timeout while waiting for new connection", new TimeoutException())))).isTrue();
+    }
+
+    /** The dialer met this one at 300 originates/s: a real pool, full, giving up on its acquisition timeout. */
+    @Test
+    void aFullPoolGivingUpIsAnOutage() throws Exception {
+        var config = new io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool.maxSize(1).acquisitionTimeout(java.time.Duration.ofSeconds(2))
+                        .connectionFactoryConfiguration(factory -> factory.jdbcUrl(url())
+                                .principal(new io.agroal.api.security.NamePrincipal(TestDatabase.username()))
+                                .credential(new io.agroal.api.security.SimplePassword(TestDatabase.password()))));
+        try (var dataSource = io.agroal.api.AgroalDataSource.from(config);
+             var held = dataSource.getConnection()) {
+            SQLException refused = org.assertj.core.api.Assertions.catchThrowableOfType(dataSource::getConnection,
+                    SQLException.class);
+            assertThat(refused != null).as("the second connection of a pool of one is refused").isTrue();
+            assertThat(DatabaseUnavailable.causes(new PersistenceException(refused))).as(refused.getMessage()).isTrue();
+        }
+    }
+
+    private static String url() {
+        try {
+            return TestDatabase.url();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
