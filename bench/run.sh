@@ -5,12 +5,14 @@
 #   BENCH_QUICK=1 bash bench/run.sh   # ~1.5 min smoke run (short phases, fewer calls)
 #   BENCH_ONLY=outage bash bench/run.sh  # only the outage phase (~1.5 min once built)
 #   BENCH_ONLY=data bash bench/run.sh    # only the data-driven flows phase (~5 min once built)
+#   BENCH_ONLY=dialer bash bench/run.sh  # only the campaign dialer phase (~3 min once built)
 #
 # Prints a table and writes bench/RESULTS.md; raw outputs of every tool land in bench/out/<timestamp>/.
 # Knobs (environment): BENCH_QUICK, BENCH_JAVA_OPTS, BENCH_CONNECTIONS, BENCH_CALLS, BENCH_RATE, BENCH_DB,
 # BENCH_KEEP_DB=1 (keep the database for inspection), BENCH_NO_BUILD=1 (use target/ as it is),
 # BENCH_JFR=1 (record a JFR of the callback phases into the out dir), BENCH_RESULTS (where to write RESULTS.md),
-# BENCH_ONLY=outage|data, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE, BENCH_DATA_API_MS.
+# BENCH_ONLY=outage|data|dialer, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE,
+# BENCH_DATA_API_MS, BENCH_DIALER_CAMPAIGNS, BENCH_DIALER_CONTACTS, BENCH_DIALER_CPS, BENCH_DIALER_ROUNDS.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +46,13 @@ DATA_API_MS=${BENCH_DATA_API_MS:-5}
 if [[ $QUICK == 1 ]]; then DATA_CALLS=300; DATA_WARM=5; DATA_SECS=8; DATA_SAT=5; DATA_ROUNDS=1
 else DATA_CALLS=2600; DATA_WARM=5; DATA_SECS=15; DATA_SAT=6; DATA_ROUNDS=${BENCH_DATA_ROUNDS:-3}; fi
 RATE=${BENCH_RATE:-1000}
+# The dialer phase: campaigns at callsPerSecond each (100 is the API's maximum), all started together.
+DIALER_CAMPAIGNS=${BENCH_DIALER_CAMPAIGNS:-4}
+DIALER_CPS=${BENCH_DIALER_CPS:-100}
+DIALER_CONTACTS=${BENCH_DIALER_CONTACTS:-$([[ $QUICK == 1 ]] && echo 1000 || echo 3000)}
+DIALER_ROUNDS=${BENCH_DIALER_ROUNDS:-2}
+DIALER_PACE_CPS=${BENCH_DIALER_PACE_CPS:-60}
+DIALER_PACE_SECS=$([[ $QUICK == 1 ]] && echo 15 || echo 30)
 ORIG_CONC=16
 ORIG_WARM=$([[ $QUICK == 1 ]] && echo 100 || echo 200)
 DB=${BENCH_DB:-nexaflow_bench}
@@ -67,7 +76,8 @@ PIDS=()
 
 log() { printf '\n[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
-[[ -z $ONLY || $ONLY == outage || $ONLY == data ]] || die "BENCH_ONLY=$ONLY: the phases that run alone are 'outage' and 'data'"
+[[ -z $ONLY || $ONLY == outage || $ONLY == data || $ONLY == dialer ]] \
+  || die "BENCH_ONLY=$ONLY: the phases that run alone are 'outage', 'data' and 'dialer'"
 
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
@@ -383,6 +393,46 @@ data_phase() { # data-driven callbacks beside plain ones (issue 13): fixed rate 
   node "$LIB/data-summary.js" "$OUT" "$DATA_ROUNDS" "$DATA_API_MS"
 }
 
+dialer_phase() { # campaigns dialled by the service against the stub, beside POST /v1/calls, interleaved rounds
+  local round flow a0 a1 n saved=("${APP_ENV[@]}")
+  log "Dialer: $DIALER_ROUNDS round(s) of: POST /v1/calls, $DIALER_CAMPAIGNS campaigns x $DIALER_CONTACTS contacts at $DIALER_CPS calls/s each (throughput), 2 campaigns at $DIALER_PACE_CPS calls/s for ${DIALER_PACE_SECS}s (pace)"
+  start_app dialer
+  APP_ENV=("${saved[@]}")
+  flow=$(curl -fsS -X POST "http://127.0.0.1:$APP_PORT/v1/flows" -H "Authorization: Bearer $ADMIN_KEY" \
+    -H 'Content-Type: application/json' --data '{"name": "bench-reminder", "definition": {"start": "hi", "nodes": {
+      "hi": {"type": "play", "audioUrl": "https://nexafone.com/audio-prompts/thanks_for_call_plz_wait.wav", "next": "bye"},
+      "bye": {"type": "hangup"}}}, "publish": true}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')
+  # Warm-up: a small campaign and some API originates, so both paths are compiled before they are measured.
+  timeout 200 node "$LIB/dialer.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "http://127.0.0.1:$STUB_PORT" "$flow" \
+    2 500 "$DIALER_CPS" "$OUT/dialer-warm.json" 120 9 || die "dialer warm-up failed"
+  timeout 200 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$flow" 1000 "$ORIG_CONC" \
+    "$OUT/dialer-api-warm.json" 120 || die "originate warm-up failed"
+  n=$((DIALER_CAMPAIGNS * DIALER_CONTACTS))
+  for round in $(seq "$DIALER_ROUNDS"); do
+    log "dialer round $round: POST /v1/calls x $n (concurrency $ORIG_CONC), then the campaigns"
+    a0=$(cpu_ticks "$APP_PID")
+    timeout 300 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$flow" "$n" "$ORIG_CONC" \
+      "$OUT/dialer-api-$round.json" 240 || die "originate round $round failed"
+    a1=$(cpu_ticks "$APP_PID")
+    cpu_json "$a0" "$a1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).accepted' "$OUT/dialer-api-$round.json")" \
+      > "$OUT/dialer-api-cpu-$round.json"
+    a0=$(cpu_ticks "$APP_PID")
+    timeout 400 node "$LIB/dialer.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "http://127.0.0.1:$STUB_PORT" "$flow" \
+      "$DIALER_CAMPAIGNS" "$DIALER_CONTACTS" "$DIALER_CPS" "$OUT/dialer-$round.json" 300 "$round" || die "dialer round $round failed"
+    a1=$(cpu_ticks "$APP_PID")
+    cpu_json "$a0" "$a1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).originates' "$OUT/dialer-$round.json")" \
+      > "$OUT/dialer-cpu-$round.json"
+    # Pace: two campaigns at a rate the machine sustains beside everything else, every 10 s window checked.
+    timeout 400 node "$LIB/dialer.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "http://127.0.0.1:$STUB_PORT" "$flow" \
+      2 "$((DIALER_PACE_CPS * DIALER_PACE_SECS))" "$DIALER_PACE_CPS" "$OUT/dialer-pace-$round.json" 300 "$((round + 4))" \
+      || die "dialer pace round $round failed"
+    "${PSQL[@]}" -d "$DB" -tA -c "SELECT created_by, floor(extract(epoch FROM created_at))::bigint, count(*) FROM call
+                                   WHERE created_by LIKE 'campaign %' GROUP BY 1, 2 ORDER BY 1, 2" > "$OUT/dialer-seconds-$round.txt"
+  done
+  stop_pid "$APP_PID"
+  node "$LIB/dialer-summary.js" "$OUT" "$DIALER_ROUNDS"
+}
+
 if [[ $ONLY == outage ]]; then
   log "Outage phase only (BENCH_ONLY=outage): $OUTAGE_CALLS calls originated first; RESULTS.md is not written"
   start_app seed
@@ -392,6 +442,11 @@ if [[ $ONLY == outage ]]; then
   sort -R "$OUT/calls.txt" > "$OUT/pool-outage.txt"
   stop_pid "$APP_PID"
   outage_phase "$OUT/pool-outage.txt"
+  exit 0
+fi
+if [[ $ONLY == dialer ]]; then
+  log "Campaign dialer only (BENCH_ONLY=dialer); RESULTS.md is not written"
+  dialer_phase
   exit 0
 fi
 if [[ $ONLY == data ]]; then

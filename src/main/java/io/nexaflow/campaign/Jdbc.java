@@ -86,6 +86,8 @@ final class Jdbc {
                 statement.setArray(i + 1, connection.createArrayOf("text", texts));
             } else if (value instanceof Integer[] ints) {
                 statement.setArray(i + 1, connection.createArrayOf("int4", ints));
+            } else if (value instanceof Long[] longs) {
+                statement.setArray(i + 1, connection.createArrayOf("int8", longs));
             } else {
                 statement.setObject(i + 1, value);
             }
