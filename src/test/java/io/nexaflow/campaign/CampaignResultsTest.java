@@ -224,7 +224,14 @@ class CampaignResultsTest {
                 .asText()));
         JsonNode progress = get(campaign).get("progress");
         assertThat(progress.at("/states/PENDING").asLong()).isEqualTo(1);
-        assertThat(progress.at("/states/IN_PROGRESS").asLong()).isEqualTo(1);
+        // On the line: being dialled, or dialled and waiting for its gather callback.
+        assertThat(progress.at("/states/DIALING").asLong() + progress.at("/states/IN_PROGRESS").asLong()).isEqualTo(1);
+        // What the alerts (k8s/components/alerts, AlertsTest) read: the meters by campaign, outcome and reason.
+        String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("(?m)^nexaflow_campaign_held_total\\{campaign=\"" + campaign
+                + "\",reason=\"concurrency\"} [1-9]");
+        assertThat(metrics).containsPattern("(?m)^nexaflow_campaign_originates_total\\{campaign=\"" + campaign
+                + "\",outcome=\"placed\"} 1\\.0$");
         as("operator").post("/v1/campaigns/{id}/cancel", campaign).then().statusCode(200);
     }
 

@@ -9,7 +9,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The alerts component renders with the prod overlay and alerts on a journal that does not drain or is full. */
+/**
+ * The alerts component renders with the prod overlay and alerts on a journal that does not drain or is full, and
+ * on a campaign whose originates are deferred or that runs behind its pace.
+ */
 class AlertsTest {
 
     @Test
@@ -21,7 +24,8 @@ class AlertsTest {
         List<Map<String, Object>> alerts = groups.stream()
                 .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream()).toList();
         assertThat(alerts).extracting(a -> a.get("alert"))
-                .containsExactlyInAnyOrder("NexaflowJournalNotDraining", "NexaflowJournalFull");
+                .containsExactlyInAnyOrder("NexaflowJournalNotDraining", "NexaflowJournalFull",
+                        "NexaflowCampaignHeldByNexafone", "NexaflowCampaignBehindPace");
         Map<String, Object> notDraining = alerts.stream().filter(a -> a.get("alert").equals("NexaflowJournalNotDraining"))
                 .findFirst().orElseThrow();
         // Prometheus names of the Micrometer meters io.nexaflow.journal.Journal registers.
@@ -30,5 +34,13 @@ class AlertsTest {
         assertThat(notDraining.get("for")).isEqualTo("5m");
         assertThat(alerts).filteredOn(a -> a.get("alert").equals("NexaflowJournalFull")).singleElement()
                 .satisfies(a -> assertThat((String) a.get("expr")).contains("nexaflow_journal_refused_total"));
+        // The dialer's meters (campaign.Dialer), as CampaignResultsTest reads them from /q/metrics.
+        assertThat(alerts).filteredOn(a -> a.get("alert").equals("NexaflowCampaignHeldByNexafone")).singleElement()
+                .satisfies(a -> assertThat((String) a.get("expr"))
+                        .contains("nexaflow_campaign_held_total{reason=\"nexafone\"}", "by (campaign)"));
+        assertThat(alerts).filteredOn(a -> a.get("alert").equals("NexaflowCampaignBehindPace")).singleElement()
+                .satisfies(a -> assertThat((String) a.get("expr")).contains(
+                        "nexaflow_campaign_originates_total{outcome=\"placed\"}",
+                        "nexaflow_campaign_held_total{reason=\"concurrency\"}"));
     }
 }
