@@ -277,6 +277,7 @@ public class Dialer {
                 Attempts.Next next = Attempts.after(Outcome.PLACED, contact.attempt(), campaign.retry(), Instant.now());
                 results.add(new DialResults.Result(campaign.id(), contact.id(), next.state(), call.id, null,
                         Outcome.PLACED.name(), next.dialAt()));
+                outcome(campaign.id(), Outcome.PLACED);
             } else {
                 results.add(new DialResults.Result(campaign.id(), contact.id(), ContactState.IN_PROGRESS, call.id,
                         campaign.noAnswerSeconds(), null, null));
@@ -338,8 +339,9 @@ public class Dialer {
         return null;
     }
 
-    private static int settle(Connection connection, UUID campaign, long contact, Outcome outcome, Attempts.Next next,
-                              String error) throws SQLException {
+    private int settle(Connection connection, UUID campaign, long contact, Outcome outcome, Attempts.Next next,
+                       String error) throws SQLException {
+        outcome(campaign, outcome);
         return Jdbc.update(connection, "UPDATE campaign_contact SET state = ?, next_attempt_at = ?, last_outcome = ?, "
                         + "last_error = ?, leased_until = NULL, leased_by = NULL, updated_at = now() "
                         + "WHERE campaign_id = ? AND id = ?", next.state().name(), next.dialAt(), outcome.name(),
@@ -497,6 +499,12 @@ public class Dialer {
     private void attempts(Running campaign, String outcome) {
         Counter.builder("nexaflow.campaign.originates").description("Campaign originates, by outcome")
                 .tag("campaign", campaign.id().toString()).tag("outcome", outcome).register(meters).increment();
+    }
+
+    /** How attempts ended, by campaign: the rate of each outcome is what a dashboard plots. */
+    private void outcome(UUID campaign, Outcome outcome) {
+        Counter.builder("nexaflow.campaign.outcomes").description("Campaign attempts settled, by outcome")
+                .tag("campaign", campaign.toString()).tag("outcome", outcome.name()).register(meters).increment();
     }
 
     private static ThreadFactory named(String name) {

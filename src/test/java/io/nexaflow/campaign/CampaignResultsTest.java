@@ -103,6 +103,12 @@ class CampaignResultsTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> get(campaign).get("state").asText().equals("COMPLETED"));
 
+        String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("(?m)^nexaflow_campaign_outcomes_total\\{campaign=\"" + campaign
+                + "\",outcome=\"ANSWERED\"} 2\\.0$");
+        assertThat(metrics).containsPattern("(?m)^nexaflow_campaign_outcomes_total\\{campaign=\"" + campaign
+                + "\",outcome=\"NO_ANSWER\"} 1\\.0$");
+
         Map<String, JsonNode> listed = contacts(campaign);
         String ashaLine = """
                 {"id": %s, "number": "%s", "variables": {"name": "Asha"}, "state": "COMPLETED", "attempts": 1,
