@@ -20,12 +20,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.TextStyle;
 import java.time.temporal.TemporalAdjusters;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.nexaflow.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,13 +55,9 @@ class CampaignResultsTest {
         return created.get("id").asText();
     }
 
+    /** Numbers nobody else's test uses: a random block of this run. */
     private static List<String> numbers(int n) {
-        int block = ThreadLocalRandom.current().nextInt(1000, 9000);
-        List<String> numbers = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            numbers.add("+9197" + block + String.format("%04d", i));
-        }
-        return numbers;
+        return Campaigns.numbers("+9197", n);
     }
 
     private static JsonNode get(String campaign) {

@@ -53,4 +53,14 @@ final class Campaigns {
     static String number() {
         return "+9197" + String.format("%08d", ThreadLocalRandom.current().nextInt(100_000_000));
     }
+
+    /** {@code n} numbers in a random block of this run (a block of consecutive numbers: easy to read in logs). */
+    static java.util.List<String> numbers(String prefix, int n) {
+        int block = ThreadLocalRandom.current().nextInt(1000, 9000);
+        java.util.List<String> numbers = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            numbers.add(prefix + block + String.format("%04d", i));
+        }
+        return numbers;
+    }
 }

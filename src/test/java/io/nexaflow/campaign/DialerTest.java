@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.nexaflow.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,12 +49,7 @@ class DialerTest {
 
     /** Numbers nobody else's test uses: a random block of this run. */
     private static List<String> numbers(int n) {
-        int block = ThreadLocalRandom.current().nextInt(1000, 9000);
-        List<String> numbers = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            numbers.add("+9198" + block + String.format("%04d", i));
-        }
-        return numbers;
+        return Campaigns.numbers("+9198", n);
     }
 
     private static void upload(String campaign, List<String> numbers) {
