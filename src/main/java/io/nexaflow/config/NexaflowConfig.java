@@ -114,7 +114,7 @@ public interface NexaflowConfig {
         @WithName("default-script")
         Optional<List<String>> defaultScript();
 
-        /** How numbers answer when called: number → answer, busy or no-answer; unlisted numbers answer. */
+        /** How numbers answer when called: number → answer, busy, no-answer or fail; unlisted numbers answer. */
         Map<String, String> outcomes();
 
         /** Accept http:// gather webhooks on loopback hosts (dev mode has no TLS). */

@@ -36,6 +36,10 @@ public class CallSimulator {
         record Rejected(List<FieldError> errors) implements Originated {
         }
 
+        /** A valid payload naming a number the platform cannot call (outcome {@code fail}). */
+        record Refused(List<FieldError> errors) implements Originated {
+        }
+
         record Full(String message) implements Originated {
         }
     }
@@ -73,6 +77,13 @@ public class CallSimulator {
         if (!errors.isEmpty()) {
             return new Originated.Rejected(errors);
         }
+        // Before the script is taken: a refused originate leaves the number's queued scripts for its next call.
+        List<FieldError> refused = refusedNumbers(payload);
+        if (!refused.isEmpty()) {
+            LOG.infof("Sandbox originate refused: %s → %s cannot be called", PhoneNumbers.mask(payload.get("from").asText()),
+                    PhoneNumbers.mask(payload.get("to").asText()));
+            return new Originated.Refused(refused);
+        }
         var call = new SimulatedCall(UUID.randomUUID().toString(), tokenAccount, payload,
                 subscribers.takeScript(payload.get("to").asText()));
         Optional<Integer> full = calls.add(call);
@@ -85,6 +96,18 @@ public class CallSimulator {
         }
         LOG.infof("Sandbox call %s queued: %s → %s", call.id, PhoneNumbers.mask(call.from), PhoneNumbers.mask(call.to));
         return new Originated.Accepted(call.id);
+    }
+
+    /** The from and to numbers whose outcome is {@code fail}, each at its pointer. */
+    private List<FieldError> refusedNumbers(JsonNode payload) {
+        List<FieldError> refused = new ArrayList<>();
+        if (subscribers.outcome(payload.get("from").asText()) == Answering.FAIL) {
+            refused.add(new FieldError("/from", "the platform cannot place calls from this number"));
+        }
+        if (subscribers.outcome(payload.get("to").asText()) == Answering.FAIL) {
+            refused.add(new FieldError("/to", "the platform cannot place calls to this number"));
+        }
+        return refused;
     }
 
     public Optional<SimulatedCallView> view(String callId) {

@@ -152,8 +152,9 @@ public class SandboxControlResource {
     @Path("numbers")
     @Operation(operationId = "setSandboxNumberOutcome", summary = "Set how a number answers",
             description = "`answer`, `busy` (the call or dial ends with "
-            + "that outcome after ringing) or `no-answer` (it rings until the leg's timeout). Applies to the from and to "
-            + "legs and to dial targets; overrides `nexaflow.sandbox.outcomes`.")
+            + "that outcome after ringing), `no-answer` (it rings until the leg's timeout) or `fail` (the platform "
+            + "cannot call it: an originate from or to it is refused with 400, a dial to it fails at once). Applies to "
+            + "the from and to legs and to dial targets; overrides `nexaflow.sandbox.outcomes`.")
     @APIResponse(responseCode = "200", description = "The number (normalised) and its outcome")
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "422", ref = OpenApiDocument.INVALID)

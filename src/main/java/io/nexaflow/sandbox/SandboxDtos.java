@@ -72,7 +72,7 @@ public final class SandboxDtos {
     @Schema(name = "SandboxNumberOutcome")
     public record NumberOutcome(
             @Schema(required = true, example = "096506xxxx") String number,
-            @Schema(required = true, enumeration = {"answer", "busy", "no-answer"}) String outcome) {
+            @Schema(required = true, enumeration = {"answer", "busy", "no-answer", "fail"}) String outcome) {
     }
 
     @Schema(name = "SandboxExpiredTokens")
@@ -89,7 +89,8 @@ public final class SandboxDtos {
             @Schema(description = "recordCall.enable of the payload") boolean recordCall,
             @Schema(enumeration = {"queued", "ringing", "playing", "gathering", "webhook", "dialing", "ended"}) String state,
             @Schema(description = "Why the call ended: hangup, completed (no verb left), from-busy, from-no-answer, "
-                    + "to-busy, to-no-answer, webhook-failed, invalid-verb, step-limit, sandbox-error") String reason,
+                    + "from-failed, to-busy, to-no-answer, to-failed, webhook-failed, invalid-verb, step-limit, "
+                    + "sandbox-error") String reason,
             @Schema(description = "The error that ended the call, when one did") String error,
             Instant createdAt,
             Instant endedAt,

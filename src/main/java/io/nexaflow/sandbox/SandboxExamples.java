@@ -44,4 +44,13 @@ final class SandboxExamples {
                 { "pointer": "/action/data/audioUrl", "message": "must be an https:// URL, was 'http://cdn.example/a.wav'" }
               ]
             }""";
+
+    /** An originate to a number whose outcome is {@code fail}. */
+    static final String REFUSED_NUMBER = """
+            {
+              "message": "The platform cannot place this call",
+              "errors": [
+                { "pointer": "/to", "message": "the platform cannot place calls to this number" }
+              ]
+            }""";
 }

@@ -46,6 +46,7 @@ public class SandboxPlatformResource {
 
     private static final Logger LOG = Logger.getLogger(SandboxPlatformResource.class);
     private static final String BEARER = "bearer ";
+    static final String REFUSED = "The platform cannot place this call";
 
     private final IssuedTokens tokens;
     private final CallSimulator calls;
@@ -108,9 +109,11 @@ public class SandboxPlatformResource {
             examples = @ExampleObject(name = "vendor Advanced blueprint", value = SandboxExamples.ADVANCED_PAYLOAD)))
     @APIResponse(responseCode = "200", description = "Accepted; the call is queued",
             content = @Content(schema = @Schema(implementation = OriginateResponse.class)))
-    @APIResponse(responseCode = "400", description = "The payload is not what the platform accepts",
-            content = @Content(schema = @Schema(implementation = PlatformError.class),
-                    examples = @ExampleObject(name = "invalid payload", value = SandboxExamples.INVALID_PAYLOAD)))
+    @APIResponse(responseCode = "400", description = "The payload is not what the platform accepts, or it names a "
+            + "number the platform cannot call (outcome `fail`, see `POST /sandbox/numbers`)",
+            content = @Content(schema = @Schema(implementation = PlatformError.class), examples = {
+                    @ExampleObject(name = "invalid payload", value = SandboxExamples.INVALID_PAYLOAD),
+                    @ExampleObject(name = "refused number", value = SandboxExamples.REFUSED_NUMBER)}))
     @APIResponse(responseCode = "401", description = "Missing, unknown or expired access token",
             content = @Content(schema = @Schema(implementation = PlatformError.class)))
     @APIResponse(responseCode = "429", description = "The sandbox holds its maximum of running calls",
@@ -137,6 +140,9 @@ public class SandboxPlatformResource {
             return error(400, new PlatformError(errors.size() == 1
                     ? "Invalid payload: " + errors.get(0).pointer() + " " + errors.get(0).message()
                     : "Invalid payload: " + errors.size() + " problems", errors));
+        }
+        if (result instanceof Originated.Refused refused) {
+            return error(400, new PlatformError(REFUSED, refused.errors()));
         }
         return error(429, PlatformError.of(((Originated.Full) result).message()));
     }

@@ -17,7 +17,7 @@ public record TranscriptStep(
         Instant at,
         @Schema(example = "gather") String kind,
         @Schema(description = "leg: which leg rang", enumeration = {"from", "to"}) String leg,
-        @Schema(description = "leg and dialed: ringing, answered, busy or no-answer") String outcome,
+        @Schema(description = "leg and dialed: ringing, answered, busy, no-answer or failed") String outcome,
         @Schema(description = "leg answered: the channel id of that leg; gather: the channelId the verb named") String channelId,
         @Schema(description = "play, gather, dial, hangup: where the verb sat in the document it came in",
                 example = "/action/data/action") String pointer,

@@ -82,6 +82,11 @@ public class VerbRunner {
                 call.step(TranscriptStep.kind("leg").leg(leg, "no-answer").number(number));
                 call.end(leg + "-no-answer", null, null);
             });
+            // The originate was refused for such numbers; this one was set to fail after its call was accepted.
+            case FAIL -> {
+                call.step(TranscriptStep.kind("leg").leg(leg, Answering.FAIL.heard()).number(number));
+                call.end(leg + "-failed", null, null);
+            }
         }
     }
 
@@ -247,10 +252,11 @@ public class VerbRunner {
             case ANSWER -> ringMs + config.talkTime().toMillis();
             case BUSY -> ringMs;
             case NO_ANSWER -> legTimeoutMs(verb.get("timeout"));
+            case FAIL -> 0L;
         };
         time.after(call, tookMs, () -> {
             call.step(TranscriptStep.kind("dialed").number(number)
-                    .outcome(answering == Answering.ANSWER ? "answered" : answering.id()).durationMs(tookMs));
+                    .outcome(answering.heard()).durationMs(tookMs));
             runNext(call, type, verb, pointer);
         });
     }

@@ -27,7 +27,7 @@ class SubscribersTest {
     @Test
     void aBadConfiguredOutcomeFailsByName() {
         assertThatThrownBy(() -> new Subscribers(Map.of("1001", "maybe"), List.of(), numbers))
-                .hasMessage("nexaflow.sandbox.outcomes.\"1001\" must be one of [answer, busy, no-answer], was 'maybe'");
+                .hasMessage("nexaflow.sandbox.outcomes.\"1001\" must be one of [answer, busy, no-answer, fail], was 'maybe'");
     }
 
     @Test
