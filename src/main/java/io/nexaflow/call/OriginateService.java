@@ -27,6 +27,7 @@ import io.nexaflow.state.StateToken;
 import io.nexaflow.turn.TurnRunner;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import org.jboss.logging.Logger;
 
@@ -250,7 +251,9 @@ public class OriginateService {
                         Plan plan) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = Timestamps.now();
-            Call call = Call.findById(id);
+            // Locked: a callback may move the call while its answer is recorded (the flow can end before the
+            // platform's HTTP answer is written down). Read unlocked, the row was written back over that move.
+            Call call = Call.findById(id, LockModeType.PESSIMISTIC_WRITE);
             for (NexafoneClient.Attempt attempt : attempts) {
                 ObjectNode response = json.createObjectNode();
                 response.put("attempt", attempt.number());
