@@ -159,4 +159,61 @@ class DialerTest {
         assertThat(states.keySet()).isSubsetOf("COMPLETED", "CANCELLED", "DIALING", "IN_PROGRESS");
         assertThat(states.getOrDefault("CANCELLED", 0L)).isPositive();
     }
+
+    /**
+     * A number the platform refuses is FAILED, waits its retry delay as RETRY_WAIT, is dialled again once the
+     * delay has passed (the test moves the contact's clock rather than wait 60 s), and ends FAILED after
+     * maxAttempts, one call per attempt; a number that answers is dialled once.
+     */
+    @Test
+    void aRefusedNumberIsRetriedAfterItsDelayUntilMaxAttemptsThenFailed() throws Exception {
+        String flow = playAndHangUp();
+        JsonNode created = Flows.parse(as("operator").contentType(ContentType.JSON).body("""
+                {"name": "retry test", "flowId": "%s", "from": "+911203135800", "timezone": "Asia/Kolkata",
+                 "windows": %s, "callsPerSecond": 10, "maxConcurrent": 10,
+                 "retry": {"maxAttempts": 2, "delaySeconds": 600, "on": ["FAILED"]}}""".formatted(flow, ALWAYS))
+                .post("/v1/campaigns").then().statusCode(201).extract().asString());
+        String campaign = created.get("id").asText();
+        List<String> numbers = numbers(2);
+        String refused = numbers.get(0);
+        io.restassured.RestAssured.given().contentType(ContentType.JSON)
+                .body(Map.of("number", refused, "outcome", "fail")).post("/sandbox/numbers").then().statusCode(200);
+        upload(campaign, numbers);
+        as("operator").post("/v1/campaigns/{id}/start", campaign).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> states(campaign).equals(Map.of("COMPLETED", 1L, "RETRY_WAIT", 1L)));
+        Timestamp dueAt;
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(
+                "SELECT next_attempt_at, now() FROM campaign_contact WHERE campaign_id = ?::uuid AND number = ?")) {
+            statement.setString(1, campaign);
+            statement.setString(2, refused);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                dueAt = rows.getTimestamp(1);
+                // The policy's delay: 600 s from the failed attempt (a few seconds ago at most).
+                assertThat(dueAt.getTime() - rows.getTimestamp(2).getTime()).isBetween(590_000L, 600_000L);
+            }
+        }
+        Thread.sleep(1_000);
+        assertThat(calls(campaign)).filteredOn(row -> row[0].equals(refused)).singleElement()
+                .satisfies(row -> assertThat(((Number) row[1]).longValue()).isEqualTo(1));
+
+        // The clock the test controls: the delay has passed.
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(
+                "UPDATE campaign_contact SET next_attempt_at = now() WHERE campaign_id = ?::uuid AND number = ?")) {
+            statement.setString(1, campaign);
+            statement.setString(2, refused);
+            assertThat(statement.executeUpdate()).isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get(campaign).get("state").asText().equals("COMPLETED"));
+        assertThat(states(campaign)).isEqualTo(Map.of("COMPLETED", 1L, "FAILED", 1L));
+        assertThat(calls(campaign)).extracting(row -> row[0] + "=" + row[1])
+                .containsExactlyInAnyOrder(refused + "=2", numbers.get(1) + "=1");
+        JsonNode failed = Flows.parse(as("auditor").get("/v1/campaigns/{id}/contacts?state=FAILED", campaign)
+                .then().statusCode(200).extract().asString()).get("items").get(0);
+        assertThat(failed.get("number").asText()).isEqualTo(refused);
+        assertThat(failed.get("attempts").asInt()).isEqualTo(2);
+    }
 }
