@@ -117,6 +117,9 @@ public final class CampaignDtos {
             ContactState state,
             int attempts,
             @Schema(description = "When it may be dialled next") Instant nextAttemptAt,
+            @Schema(description = "How its last attempt went: ANSWERED, PLACED (a flow without gathers), "
+                    + "NO_ANSWER, FAILED or UNKNOWN") String lastOutcome,
+            @Schema(description = "Why its last attempt failed, or why its fate is not known yet") String lastError,
             @Schema(description = "The call of its latest attempt") UUID lastCallId,
             @Schema(description = "Its line in the upload (the header is line 1)") Integer line,
             Instant updatedAt) {

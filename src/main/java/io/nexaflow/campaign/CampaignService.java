@@ -232,8 +232,8 @@ public class CampaignService {
     public Page<ContactView> contacts(UUID id, Set<ContactState> states, PageRequest<Long> page) {
         return jdbc.transaction(connection -> {
             lockedState(connection, id, "");
-            String select = "SELECT id, number, variables, state, attempts, next_attempt_at, last_call_id, line, "
-                    + "updated_at FROM campaign_contact WHERE campaign_id = ? AND id > ? ";
+            String select = "SELECT id, number, variables, state, attempts, next_attempt_at, last_outcome, "
+                    + "last_error, last_call_id, line, updated_at FROM campaign_contact WHERE campaign_id = ? AND id > ? ";
             List<ContactView> rows = states.isEmpty()
                     ? Jdbc.query(connection, select + "ORDER BY id LIMIT ?", this::contact, id, page.after(),
                     page.fetch())
@@ -395,8 +395,9 @@ public class CampaignService {
         return new ContactView(rows.getLong("id"), rows.getString("number"),
                 read(rows.getString("variables"), new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {
                 }), ContactState.valueOf(rows.getString("state")), rows.getInt("attempts"),
-                Jdbc.instant(rows, "next_attempt_at"), rows.getObject("last_call_id", UUID.class),
-                (Integer) rows.getObject("line"), Jdbc.instant(rows, "updated_at"));
+                Jdbc.instant(rows, "next_attempt_at"), rows.getString("last_outcome"), rows.getString("last_error"),
+                rows.getObject("last_call_id", UUID.class), (Integer) rows.getObject("line"),
+                Jdbc.instant(rows, "updated_at"));
     }
 
     private static RetryPolicy retry(RetryPolicy retry, List<FieldError> errors) {

@@ -3,7 +3,6 @@ package io.nexaflow.campaign;
 import io.agroal.api.AgroalDataSource;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,9 +21,11 @@ final class DialResults implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DialResults.class);
     private static final int BATCH = 1_000;
 
-    /** A DIALING contact's next state; {@code leaseSeconds} keeps it on the line, null ends the lease. */
-    record Result(UUID campaign, long contact, Campaign.ContactState state, UUID call, Integer leaseSeconds,
-                  String outcome, Instant dialAt) {
+    /**
+     * A DIALING contact whose call went out: IN_PROGRESS for {@code leaseSeconds} (its noAnswerAfterSeconds), then
+     * the sweep settles it from its call, whatever the originate's answer already showed.
+     */
+    record Result(UUID campaign, long contact, UUID call, int leaseSeconds) {
     }
 
     private final Jdbc jdbc;
@@ -71,33 +72,23 @@ final class DialResults implements AutoCloseable {
         int n = batch.size();
         String[] campaigns = new String[n];
         Long[] contacts = new Long[n];
-        String[] states = new String[n];
         String[] calls = new String[n];
         Integer[] leases = new Integer[n];
-        String[] outcomes = new String[n];
-        String[] dialAt = new String[n];
         for (int i = 0; i < n; i++) {
             Result r = batch.get(i);
             campaigns[i] = r.campaign().toString();
             contacts[i] = r.contact();
-            states[i] = r.state().name();
-            calls[i] = r.call() == null ? null : r.call().toString();
+            calls[i] = r.call().toString();
             leases[i] = r.leaseSeconds();
-            outcomes[i] = r.outcome();
-            dialAt[i] = r.dialAt() == null ? null : r.dialAt().toString();
         }
         // Only contacts still DIALING: one the sweep settled meanwhile (its lease ran out) keeps what it was given.
         jdbc.transaction(connection -> Jdbc.update(connection, """
                 UPDATE campaign_contact c
-                   SET state = w.state, last_call_id = COALESCE(w.call, c.last_call_id),
-                       leased_until = now() + w.lease * interval '1 second',
-                       leased_by = CASE WHEN w.lease IS NULL THEN NULL ELSE c.leased_by END,
-                       last_outcome = COALESCE(w.outcome, c.last_outcome), next_attempt_at = w.dial_at,
-                       last_error = NULL, updated_at = now()
-                  FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::uuid[], ?::int[], ?::text[], ?::timestamptz[])
-                       AS w (campaign_id, id, state, call, lease, outcome, dial_at)
+                   SET state = 'IN_PROGRESS', last_call_id = w.call,
+                       leased_until = now() + w.lease * interval '1 second', last_error = NULL, updated_at = now()
+                  FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::int[]) AS w (campaign_id, id, call, lease)
                  WHERE c.campaign_id = w.campaign_id AND c.id = w.id AND c.state = 'DIALING'""",
-                campaigns, contacts, states, calls, leases, outcomes, dialAt));
+                campaigns, contacts, calls, leases));
     }
 
     /** Writes what is queued (a few seconds at most), then stops. */

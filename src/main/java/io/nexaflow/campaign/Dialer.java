@@ -60,6 +60,8 @@ public class Dialer {
     /** How far ahead a tick takes slots: a little over one tick, so the pace has no gaps between ticks. */
     private static final double AHEAD_SECONDS = 0.25;
     private static final int SWEEP_BATCH = 500;
+    private static final String UNKNOWN_UNANSWERED = "Nexafone did not answer the originate in time and no "
+            + "callback came within noAnswerAfterSeconds: the call may or may not have been placed";
     private static final String ACTIVE_SQL = "'" + ContactState.DIALING + "', '" + ContactState.IN_PROGRESS + "'";
 
     private final AgroalDataSource dataSource;
@@ -273,15 +275,9 @@ public class Dialer {
             if (deferred.remove(campaign.id())) {
                 unheld(campaign);
             }
-            if (call.status == Call.Status.COMPLETED) {
-                Attempts.Next next = Attempts.after(Outcome.PLACED, contact.attempt(), campaign.retry(), Instant.now());
-                results.add(new DialResults.Result(campaign.id(), contact.id(), next.state(), call.id, null,
-                        Outcome.PLACED.name(), next.dialAt()));
-                outcome(campaign.id(), Outcome.PLACED);
-            } else {
-                results.add(new DialResults.Result(campaign.id(), contact.id(), ContactState.IN_PROGRESS, call.id,
-                        campaign.noAnswerSeconds(), null, null));
-            }
+            // On the line, even if the call already ended: a callback may have completed it before the originate
+            // answered, and only the sweep tells ANSWERED (a gather callback came) from PLACED.
+            results.add(new DialResults.Result(campaign.id(), contact.id(), call.id, campaign.noAnswerSeconds()));
             attempts(campaign, "placed");
         } catch (ProblemException e) {
             int status = e.problem().status();
@@ -295,8 +291,16 @@ public class Dialer {
                 }
                 return;
             }
+            UUID call = callOf(e);
+            if (status == 504 && call != null) {
+                // Nexafone may have placed it after all: a gather callback within noAnswerAfterSeconds proves it
+                // was answered, and only then is it not dialled again. The sweep settles it either way.
+                onTheLine(campaign, contact, call, e.problem().detail());
+                attempts(campaign, "unknown");
+                return;
+            }
             Outcome outcome = status == 504 ? Outcome.UNKNOWN : Outcome.FAILED;
-            settle(campaign, contact.id(), contact.attempt(), outcome, e.problem().detail(), callOf(e));
+            settle(campaign, contact.id(), contact.attempt(), outcome, e.problem().detail(), call);
             attempts(campaign, outcome.name().toLowerCase(Locale.ROOT));
         } catch (RuntimeException e) {
             if (DatabaseUnavailable.causes(e)) {
@@ -317,6 +321,14 @@ public class Dialer {
                 + "attempts = attempts - 1, next_attempt_at = now() + interval '5 seconds', leased_until = NULL, "
                 + "leased_by = NULL, last_error = ?, updated_at = now() WHERE campaign_id = ? AND id = ? "
                 + "AND state = 'DIALING'", why, contact.campaign(), contact.id()));
+    }
+
+    /** A call whose fate the originate did not tell: on the line until its callback or noAnswerAfterSeconds. */
+    private void onTheLine(Running campaign, Leased contact, UUID call, String why) {
+        jdbc.transaction(connection -> Jdbc.update(connection, "UPDATE campaign_contact SET state = 'IN_PROGRESS', "
+                + "last_call_id = ?, leased_until = now() + ? * interval '1 second', last_error = ?, "
+                + "updated_at = now() WHERE campaign_id = ? AND id = ? AND state = 'DIALING'", call,
+                campaign.noAnswerSeconds(), why, contact.campaign(), contact.id()));
     }
 
     private void settle(Running campaign, long contact, int attempt, Outcome outcome, String error, UUID call) {
@@ -360,7 +372,7 @@ public class Dialer {
                       JOIN call c ON c.id = cc.last_call_id
                       JOIN campaign camp ON camp.id = cc.campaign_id
                      WHERE cc.state = 'IN_PROGRESS'
-                       AND (cc.leased_until < now() OR c.status IN ('COMPLETED', 'FAILED', 'UNKNOWN'))
+                       AND (cc.leased_until < now() OR c.status IN ('COMPLETED', 'FAILED'))
                      ORDER BY cc.leased_until LIMIT ? FOR UPDATE OF cc SKIP LOCKED""", rows -> new Object[] {
                     rows.getObject("campaign_id", UUID.class), rows.getLong("id"), rows.getInt("attempts"),
                     Call.Status.valueOf(rows.getString("status")), rows.getString("retry"),
@@ -390,7 +402,7 @@ public class Dialer {
                 }
                 RetryPolicy retry = read((String) row[4]);
                 settle(connection, campaign, contact, outcome, Attempts.after(outcome, (Integer) row[2], retry, now),
-                        null);
+                        outcome == Outcome.UNKNOWN ? UNKNOWN_UNANSWERED : null);
             }
             return null;
         });
