@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The dialer against the sandbox: every contact dialled once, at the campaign's pace, suppressed numbers never,
- * a call nobody answers settled as NO_ANSWER, and a pause that stops new calls at once.
+ * The dialer against the sandbox: every contact dialled once, at the campaign's pace (two replicas together too),
+ * suppressed numbers never, a call nobody answers settled as NO_ANSWER, and a pause that stops new calls at once.
  */
 @QuarkusTest
 class DialerTest {
@@ -30,6 +30,14 @@ class DialerTest {
 
     @Inject
     io.agroal.api.AgroalDataSource dataSource;
+    @Inject
+    io.nexaflow.call.OriginateService originate;
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+    @Inject
+    io.nexaflow.config.NexaflowConfig config;
 
     private static String playAndHangUp() {
         return Flows.create(Flows.parse("""
@@ -215,5 +223,67 @@ class DialerTest {
                 .then().statusCode(200).extract().asString()).get("items").get(0);
         assertThat(failed.get("number").asText()).isEqualTo(refused);
         assertThat(failed.get("attempts").asInt()).isEqualTo(2);
+    }
+
+    /**
+     * Two replicas on one database: this application's dialer and a second one started beside it (its own replica
+     * id, timer and threads; PostgreSQL is all they share). Both dial, and the campaign's pace holds for the pair
+     * within 10% over every 10 s of the run.
+     */
+    @Test
+    void twoReplicasKeepTheCampaignsPaceWithinTenPercentOverAnyTenSeconds() throws Exception {
+        double rate = 30;
+        int contacts = 450; // 15 s at 30/s
+        String campaign = campaign(playAndHangUp(), rate, 200, 10);
+        upload(campaign, numbers(contacts));
+        Dialer second = new Dialer(dataSource, originate, json, meters, config);
+        second.start(null);
+        java.util.Set<String> replicas = new java.util.HashSet<>();
+        try {
+            as("operator").post("/v1/campaigns/{id}/start", campaign).then().statusCode(200);
+            await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(
+                        "SELECT DISTINCT leased_by FROM campaign_contact WHERE campaign_id = ?::uuid "
+                                + "AND leased_by IS NOT NULL")) {
+                    statement.setString(1, campaign);
+                    try (var rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            replicas.add(rows.getString(1));
+                        }
+                    }
+                }
+                return get(campaign).get("state").asText().equals("COMPLETED");
+            });
+        } finally {
+            second.stop(null);
+        }
+
+        assertThat(replicas).as("replicas that leased contacts").hasSize(2);
+        assertThat(states(campaign)).isEqualTo(Map.of("COMPLETED", (long) contacts));
+        List<Long> started = new ArrayList<>();
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(
+                "SELECT created_at FROM call WHERE created_by = ? ORDER BY created_at")) {
+            statement.setString(1, "campaign " + campaign);
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    started.add(rows.getTimestamp(1).getTime());
+                }
+            }
+        }
+        assertThat(started).hasSize(contacts);
+        long first = started.get(0);
+        long last = started.get(started.size() - 1);
+        List<String> off = new ArrayList<>();
+        int windows = 0;
+        for (long from = first; from + 10_000 <= last; from += 250) {
+            long start = from;
+            long n = started.stream().filter(t -> t >= start && t < start + 10_000).count();
+            windows++;
+            if (Math.abs(n - rate * 10) > rate * 10 * 0.10) {
+                off.add(n + " calls in the 10 s from +" + (from - first) + " ms");
+            }
+        }
+        assertThat(windows).isGreaterThanOrEqualTo(10);
+        assertThat(off).as("10 s windows off the pace of %s/s by more than 10%%", rate).isEmpty();
     }
 }
