@@ -576,6 +576,7 @@ node -e 'const [o, idle, after, file] = process.argv.slice(1);
 # The calls the fixed-rate phase left waiting, restarted behind the proxy: the figures above stay direct.
 outage_phase "$OUT/pool-3.txt"
 data_phase
+dialer_phase
 
 # ---------------------------------------------------------------------------------------------------------------
 log "Baseline (a): HTTP ceiling — same Quarkus/REST stack, constant verb, no database (bench/ceiling)"

@@ -12,7 +12,7 @@ const sat = read("cb-sat.json"), rate = read("cb-rate.json"), satCpu = read("cb-
 const ceil = read("ceiling-sat.json"), ceilRate = read("ceiling-rate.json"), ceilCpu = read("ceiling-sat-cpu.json");
 const exp = read("express-sat.json"), expRate = read("express-rate.json"), expCpu = read("express-sat-cpu.json");
 const pgb = read("pgbench.json"), pgb2 = read("pgbench-c2.json"), dur = read("durability.json");
-const outage = read("outage-summary.json"), data = read("data-summary.json");
+const outage = read("outage-summary.json"), data = read("data-summary.json"), dialer = read("dialer-summary.json");
 const elapsed = read("elapsed.json"), origCpu = read("originate-cpu.json"), pgbCpu = read("pgbench-cpu.json");
 const versions = fs.existsSync(path.join(outDir, "versions.txt")) ? fs.readFileSync(path.join(outDir, "versions.txt"), "utf8").trim().split("\n") : [];
 const dbSize = fs.existsSync(path.join(outDir, "db-size.txt")) ? fs.readFileSync(path.join(outDir, "db-size.txt"), "utf8").trim() : "?";
@@ -108,6 +108,21 @@ if (data) {
   lines.push(`- saturation: plain ${n0(k.plain.rps)}/s, set ${n0(k.set.rps)}/s (**${f2(data.setVsPlainThroughput)}×** plain), ` +
     `http ${n0(k.http.rps)}/s (${f2(data.httpVsPlainThroughput)}×); requests failed: ${n0(data.httpRequests.failed)}; ` +
     `verdict: **${data.ok ? "ok" : "FAILED — see data-summary.json"}**`);
+} else lines.push("- not run");
+lines.push("");
+
+lines.push("### Campaign dialer (campaigns against the stub Nexafone, beside `POST /v1/calls` in the same rounds)", "");
+if (dialer) {
+  for (const r of dialer.rounds) {
+    lines.push(`- round ${r.round}: **${n0(r.dialer.ratePerSecond)} originates/s** (${n0(r.dialer.originates)} in ` +
+      `${f1(r.dialer.seconds)} s; service ${f1(r.dialer.cpu.appUsPerRequest)} µs, PostgreSQL ` +
+      `${f1(r.dialer.cpu.postgresUsPerRequest)} µs CPU per originate); \`POST /v1/calls\` ${f1(r.api.ratePerSecond)}/s ` +
+      `(service ${f1(r.api.cpu.appUsPerRequest)} µs per call); pace at ${r.pace.callsPerSecond}/s, calls per 10 s ` +
+      `window / target: ${r.pace.campaigns.map((p) => `${p.min}–${p.max} (${p.windows} windows)`).join(", ")}.`);
+  }
+  lines.push(`- verdict: ${n0(dialer.dialerRatePerSecond.min)}–${n0(dialer.dialerRatePerSecond.max)} originates/s ` +
+    `(target ≥ 300: **${dialer.dialerRatePerSecond.min >= 300 ? "met" : "missed"}**); pace within ±10% in every 10 s ` +
+    `window: **${dialer.paceWithin10Pct ? "yes" : "no"}**`);
 } else lines.push("- not run");
 lines.push("");
 
