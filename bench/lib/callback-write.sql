@@ -9,16 +9,14 @@ WITH input AS (
      WHERE c.status IN ('ORIGINATING', 'IN_PROGRESS', 'UNKNOWN')
        AND (c.platform_call_id IS NULL OR c.platform_call_id = i.platform_call_id)
 ), recorded AS (
-    INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, at)
-    SELECT call_id, 'DTMF', node, attempt, dtmf, route, callback::jsonb, at FROM live
+    INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, verb, at)
+    SELECT call_id, 'DTMF', node, attempt, dtmf, route, callback::jsonb, verb::jsonb, at FROM live
     ON CONFLICT (call_id, node, attempt) WHERE type = 'DTMF' DO NOTHING
     RETURNING call_id, node, attempt
 ), fresh AS (
     SELECT l.* FROM live l JOIN recorded r USING (call_id, node, attempt)
 ), followers AS (
     INSERT INTO call_event (call_id, type, node, attempt, payload, at)
-    SELECT call_id, 'VERB_SENT', node, attempt, verb::jsonb, at FROM fresh
-    UNION ALL
     SELECT f.call_id, 'DIAL', f.node, f.attempt, jsonb_build_object('number', d.number), f.at
       FROM fresh f, jsonb_array_elements_text(f.dialed::jsonb) AS d(number)
     UNION ALL

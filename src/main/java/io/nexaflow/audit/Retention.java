@@ -87,7 +87,7 @@ public class Retention {
 
     /** Status changes keep their from/to (the counts); every other payload may name numbers or digits. */
     private static final String ANONYMISE_EVENTS = """
-            UPDATE call_event SET dtmf = NULL,
+            UPDATE call_event SET dtmf = NULL, verb = NULL,
                                   payload = CASE WHEN type = 'STATUS' THEN payload - 'reason' END
              WHERE call_id = ANY (?)""";
 
@@ -97,7 +97,7 @@ public class Retention {
                  WHERE call_id IS NULL AND at < ? AND (dtmf IS NOT NULL OR payload IS NOT NULL)
                  ORDER BY at LIMIT ? FOR UPDATE SKIP LOCKED
             )
-            UPDATE call_event e SET dtmf = NULL, payload = NULL FROM aged WHERE e.id = aged.id""";
+            UPDATE call_event e SET dtmf = NULL, payload = NULL, verb = NULL FROM aged WHERE e.id = aged.id""";
 
     /** Digit runs that look like phone numbers inside free text (a platform error message). */
     private static final Pattern NUMBER_IN_TEXT = Pattern.compile("\\+?[0-9][0-9 ()-]{5,}[0-9]");

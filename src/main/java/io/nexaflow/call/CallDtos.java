@@ -2,6 +2,8 @@ package io.nexaflow.call;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nexaflow.api.Page;
+import io.nexaflow.api.PageRequest;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
@@ -78,7 +80,8 @@ public final class CallDtos {
     @Schema(name = "CallEvent")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EventView(
-            @Schema(description = "Position in the audit trail (increases with time)") long seq,
+            @Schema(description = "Position in the audit trail (increases with time; a DTMF and the VERB_SENT that "
+                    + "answered it are stored as one record and share their seq)") long seq,
             @Schema(description = "STATUS, ORIGINATE_REQUEST, ORIGINATE_RESPONSE, DTMF, VERB_SENT, DIAL, "
                     + "CALLBACK_REJECTED, CALLBACK_FALLBACK, CALLBACK_FORGED, HTTP_REQUEST") String type,
             String node,
@@ -88,8 +91,35 @@ public final class CallDtos {
             JsonNode payload,
             Instant at) {
 
-        static EventView of(CallEvent e) {
-            return new EventView(e.id, e.type.name(), e.node, e.attempt, e.dtmf, e.route, e.payload, e.at);
+        /** The events one stored record reads as: itself, and for a DTMF the VERB_SENT that answered it. */
+        static List<EventView> of(CallEvent e) {
+            EventView event = new EventView(e.id, e.type.name(), e.node, e.attempt, e.dtmf, e.route, e.payload, e.at);
+            if (e.verb == null) {
+                return List.of(event);
+            }
+            return List.of(event, new EventView(e.id, CallEvent.Type.VERB_SENT.name(), e.node, e.attempt, null, null,
+                    e.verb, e.at));
+        }
+
+        /**
+         * A page of events from records read with {@code page.fetch()}: at most {@code limit} events, never cut
+         * between a DTMF and its VERB_SENT (they share a seq, and the next page starts after it), except that a
+         * page of one holds both.
+         */
+        static Page<EventView> page(List<CallEvent> records, PageRequest<Long> page) {
+            List<EventView> events = new java.util.ArrayList<>();
+            for (CallEvent record : records) {
+                events.addAll(of(record));
+            }
+            if (events.size() <= page.limit()) {
+                return new Page<>(events, null);
+            }
+            int end = page.limit();
+            if (events.get(end).seq() == events.get(end - 1).seq()) {
+                end = end > 1 ? end - 1 : end + 1;
+            }
+            List<EventView> items = List.copyOf(events.subList(0, end));
+            return new Page<>(items, items.size() < events.size() ? String.valueOf(items.get(end - 1).seq()) : null);
         }
     }
 

@@ -56,6 +56,13 @@ public class CallEvent extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public JsonNode payload;
 
+    /**
+     * For DTMF: the verb nexaflow answered that key press with. Stored in the same row (one row per callback);
+     * readers see it as the VERB_SENT event that follows the DTMF ({@link CallDtos.EventView#of}).
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode verb;
+
     public Instant at;
 
     public static CallEvent of(UUID call, Type type, JsonNode payload, Instant at) {

@@ -127,7 +127,7 @@ public class CallHistory {
     public CallView callWithEvents(UUID id) {
         Call call = find(id);
         List<CallEvent> events = CallEvent.list("call", Sort.ascending("id"), id);
-        return CallView.of(call, events.stream().map(EventView::of).toList());
+        return CallView.of(call, events.stream().flatMap(e -> EventView.of(e).stream()).toList());
     }
 
     /** A page of one call's events, oldest first, after the event whose seq the request names (0: from the start). */
@@ -136,7 +136,7 @@ public class CallHistory {
         find(id);
         List<CallEvent> events = CallEvent.find("call = ?1 and id > ?2", Sort.ascending("id"), id, page.after())
                 .page(0, page.fetch()).list();
-        return page.page(events.stream().map(EventView::of).toList(), e -> String.valueOf(e.seq()));
+        return EventView.page(events, page);
     }
 
     /** Every call the filter matches, newest first, written to the response as the database hands them over. */

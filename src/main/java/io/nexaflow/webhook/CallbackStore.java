@@ -44,8 +44,8 @@ public class CallbackStore {
     private static final String FLOW_ENDED = "the flow ended";
 
     /**
-     * One statement per batch: record each callback once (the partial unique index decides), then for the
-     * fresh ones the verb sent, the numbers dialled, the completion, and the call's new state. Package-private:
+     * One statement per batch: record each callback once with the verb it was answered (the partial unique index
+     * decides), then for the fresh ones the numbers dialled, the completion, and the call's new state. Package-private:
      * CallbackSqlFileTest keeps bench/lib/callback-write.sql, the benchmark's database ceiling, equal to it.
      */
     static final String WRITE_CALLBACKS = """
@@ -60,16 +60,14 @@ public class CallbackStore {
                  WHERE c.status IN %1$s
                    AND (c.platform_call_id IS NULL OR c.platform_call_id = i.platform_call_id)
             ), recorded AS (
-                INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, at)
-                SELECT call_id, 'DTMF', node, attempt, dtmf, route, callback::jsonb, at FROM live
+                INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, verb, at)
+                SELECT call_id, 'DTMF', node, attempt, dtmf, route, callback::jsonb, verb::jsonb, at FROM live
                 ON CONFLICT (call_id, node, attempt) WHERE type = 'DTMF' DO NOTHING
                 RETURNING call_id, node, attempt
             ), fresh AS (
                 SELECT l.* FROM live l JOIN recorded r USING (call_id, node, attempt)
             ), followers AS (
                 INSERT INTO call_event (call_id, type, node, attempt, payload, at)
-                SELECT call_id, 'VERB_SENT', node, attempt, verb::jsonb, at FROM fresh
-                UNION ALL
                 SELECT f.call_id, 'DIAL', f.node, f.attempt, jsonb_build_object('number', d.number), f.at
                   FROM fresh f, jsonb_array_elements_text(f.dialed::jsonb) AS d(number)
                 UNION ALL
@@ -94,11 +92,11 @@ public class CallbackStore {
 
     /** For callbacks that were not recorded: an earlier answer to repeat, or why the call does not take it. */
     private static final String CLASSIFY = """
-            SELECT i.idx, c.id IS NOT NULL, c.status, c.platform_call_id, v.payload::text
+            SELECT i.idx, c.id IS NOT NULL, c.status, c.platform_call_id, v.verb::text
               FROM unnest(?::uuid[], ?::text[], ?::int[], ?::int[]) AS i(call_id, node, attempt, idx)
               LEFT JOIN call c ON c.id = i.call_id
               LEFT JOIN call_event v ON v.call_id = i.call_id AND v.node = i.node AND v.attempt = i.attempt
-                                    AND v.type = 'VERB_SENT'""";
+                                    AND v.type = 'DTMF'""";
 
     private static final String WRITE_EVENTS = """
             INSERT INTO call_event (call_id, type, node, attempt, dtmf, payload, at)

@@ -115,7 +115,8 @@ class RetentionTest {
                 row("STATUS", null, null, "{\"to\": \"FAILED\", \"from\": \"ORIGINATING\"}"),
                 row("DTMF", null, "thanks", null));
         assertThat(rows.count("SELECT count(*) FROM call_event WHERE call_id = ANY (?) AND (dtmf IS NOT NULL"
-                + " OR payload IS NOT NULL AND type <> 'STATUS')", (Object) masked.toArray(UUID[]::new))).isZero();
+                + " OR verb IS NOT NULL OR payload IS NOT NULL AND type <> 'STATUS')",
+                (Object) masked.toArray(UUID[]::new))).isZero();
         assertThat(rows.count("SELECT count(*) FROM call_event WHERE call_id = ANY (?)",
                 (Object) masked.toArray(UUID[]::new))).as("every row is kept").isEqualTo(120 * 3);
         assertThat(rows.query("SELECT dtmf, payload FROM call_event WHERE id = ?", forged).get(0))
@@ -177,10 +178,11 @@ class RetentionTest {
                 RETURNING id""".formatted(String.join(", ", statuses), statuses.length),
                 flow.id(), flow.revisions().get(0), at, at, at, count).stream().map(r -> (UUID) r.get("id")).toList();
         rows.update("""
-                INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, at)
+                INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, verb, at)
                 SELECT id, t.type, 'menu', 1, CASE WHEN t.type = 'DTMF' THEN '1#' END, 'thanks',
-                       jsonb_build_object('to', to_number, 'reason', 'seeded'), created_at
-                  FROM call, (VALUES ('STATUS'), ('DTMF'), ('VERB_SENT')) AS t(type)
+                       jsonb_build_object('to', to_number, 'reason', 'seeded'),
+                       CASE WHEN t.type = 'DTMF' THEN jsonb_build_object('say', 'you pressed 1#') END, created_at
+                  FROM call, (VALUES ('STATUS'), ('DTMF'), ('DIAL')) AS t(type)
                  WHERE id = ANY (?)""", (Object) ids.toArray(UUID[]::new));
         return ids;
     }

@@ -234,6 +234,44 @@ class CallListTest {
         as("auditor").get("/v1/calls/" + UUID.randomUUID() + "/events").then().statusCode(404);
     }
 
+    /**
+     * A DTMF record carries the verb that answered it (one row per callback): the API lists a VERB_SENT after the
+     * DTMF with the same seq, and a page never ends between the two (the next page starts after their seq).
+     */
+    @Test
+    void aKeyPressAndTheVerbThatAnsweredItAreTwoEventsOnOnePage() {
+        SeededFlow flow = rows.flow(1);
+        Instant at = window();
+        UUID id = rows.call(flow, 1, rows.number(), rows.number(), Call.Status.COMPLETED, at);
+        long status = rows.event(id, "STATUS", null, null, null, null, "{\"from\": \"ORIGINATING\", \"to\": "
+                + "\"IN_PROGRESS\"}", at.plusSeconds(1));
+        long press = (Long) rows.query("""
+                INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, verb, at)
+                VALUES (?, 'DTMF', 'menu', 1, '1', 'bye', '{"reason": "MATCH"}', '{"type": "hangup"}', ?)
+                RETURNING id""", id, at.plusSeconds(5)).get(0).get("id");
+
+        JsonNode page1 = events(id, Map.of("limit", 2));
+        JsonNode page2 = events(id, Map.of("limit", 2, "after", page1.get("next").asText()));
+        JsonNode whole = events(id, Map.of());
+
+        assertThat(page1).isEqualTo(Flows.parse("""
+                {"items": [{"seq": %d, "type": "STATUS", "payload": {"from": "ORIGINATING", "to": "IN_PROGRESS"},
+                            "at": "%s"}],
+                 "next": "%d"}""".formatted(status, at.plusSeconds(1), status)));
+        assertThat(page2).isEqualTo(Flows.parse("""
+                {"items": [{"seq": %d, "type": "DTMF", "node": "menu", "attempt": 1, "dtmf": "1", "route": "bye",
+                            "payload": {"reason": "MATCH"}, "at": "%s"},
+                           {"seq": %d, "type": "VERB_SENT", "node": "menu", "attempt": 1,
+                            "payload": {"type": "hangup"}, "at": "%s"}],
+                 "next": null}""".formatted(press, at.plusSeconds(5), press, at.plusSeconds(5))));
+        assertThat(whole.get("items")).isEqualTo(Flows.parse("[" + page1.get("items").get(0) + ","
+                + page2.get("items").get(0) + "," + page2.get("items").get(1) + "]"));
+        // A page of one cannot split them either: it holds both.
+        JsonNode one = events(id, Map.of("limit", 1, "after", String.valueOf(status)));
+        assertThat(one.get("items")).hasSize(2);
+        assertThat(one.get("next").isNull()).isTrue();
+    }
+
     private JsonNode events(UUID call, Map<String, ?> params) {
         RequestSpecification request = as("auditor");
         params.forEach(request::queryParam);

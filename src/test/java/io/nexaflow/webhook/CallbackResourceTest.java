@@ -86,6 +86,9 @@ class CallbackResourceTest {
                 + "\"entered\":[\"agent\",\"feedback\",\"bye\"]}"));
         assertThat(Flows.parse((String) events.get(1)[5])).isEqualTo(Golden.read("handle-dtmf-2.json"));
         assertThat(Flows.parse((String) events.get(2)[5])).isEqualTo(Flows.parse("{\"number\":\"072178xxxxx\"}"));
+        List<Object[]> records = records(call.id());
+        assertThat(records).extracting(r -> r[0]).containsExactly("DTMF", "DIAL", "STATUS");
+        assertThat(Flows.parse((String) records.get(0)[1])).isEqualTo(Golden.read("handle-dtmf-2.json"));
     }
 
     @Test
@@ -245,8 +248,26 @@ class CallbackResourceTest {
 
     /** (type, node, attempt, dtmf, route, payload) of a call's events, in order. */
     @SuppressWarnings("unchecked")
+    /** The call's audit trail as the events API shows it: type, node, attempt, dtmf, route, payload (JSON text). */
     private List<Object[]> events(UUID call) {
-        return em.createNativeQuery("SELECT type, node, attempt, dtmf, route, payload::text FROM call_event"
-                + " WHERE call_id = ?1 ORDER BY id").setParameter(1, call).getResultList();
+        JsonNode items = Flows.parse(admin().get("/v1/calls/{id}/events?limit=500", call).then().statusCode(200)
+                .extract().asString()).get("items");
+        List<Object[]> events = new java.util.ArrayList<>();
+        for (JsonNode e : items) {
+            events.add(new Object[] {e.get("type").asText(), text(e.get("node")),
+                    e.hasNonNull("attempt") ? e.get("attempt").asInt() : null, text(e.get("dtmf")),
+                    text(e.get("route")), e.hasNonNull("payload") ? e.get("payload").toString() : null});
+        }
+        return events;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    /** What is stored: one record per callback, the verb in the DTMF row (issue 17). */
+    private List<Object[]> records(UUID call) {
+        return em.createNativeQuery("SELECT type, verb::text FROM call_event WHERE call_id = ?1 ORDER BY id")
+                .setParameter(1, call).getResultList();
     }
 }
