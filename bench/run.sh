@@ -352,7 +352,7 @@ console.log(`outage ${s.outageSeconds} s at ${s.rate}/s: ${s.duringOutage.answer
 }
 
 data_phase() { # data-driven callbacks beside plain ones (issue 13): fixed rate and saturation, interleaved
-  local api_port kind round n f flow prev pools=() saved=("${APP_ENV[@]}")
+  local api_port kind round n flow prev pools=() saved=("${APP_ENV[@]}")
   api_port=$(free_port)
   log "Data-driven flows: plain, set and http rings, $DATA_CALLS calls each; business API on 127.0.0.1:$api_port answering in $DATA_API_MS ms"
   node "$LIB/business-api.js" "$api_port" "$DATA_API_MS" > "$OUT/business-api.log" 2>&1 &
@@ -361,11 +361,11 @@ data_phase() { # data-driven callbacks beside plain ones (issue 13): fixed rate 
   APP_ENV+=(NEXAFLOW_HTTP_INSECURE_HOSTS="127.0.0.1:$api_port")
   start_app data
   APP_ENV=("${saved[@]}")
+  node "$LIB/data-flow.js" plain > "$OUT/flow-plain.json"
   node "$LIB/data-flow.js" set > "$OUT/flow-set.json"
   node "$LIB/data-flow.js" http "http://127.0.0.1:$api_port" > "$OUT/flow-http.json"
   for kind in plain set http; do
-    f=$LIB/flow.json; [[ $kind == plain ]] || f=$OUT/flow-$kind.json
-    flow=$(create_flow "$f")
+    flow=$(create_flow "$OUT/flow-$kind.json")
     n=$(wc -l < "$OUT/calls.txt")
     BENCH_VARIABLES=$([[ $kind == plain ]] || echo '{"acct": "0", "balance": 0, "last": "0"}') \
       timeout 200 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$flow" "$DATA_CALLS" "$ORIG_CONC" \
