@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # nexaflow benchmarks (issue 8). One run, bounded in time, loopback only. See bench/README.md.
 #
-#   bash bench/run.sh                 # full run (~5 min on 2 cores once built)
-#   BENCH_QUICK=1 bash bench/run.sh   # ~1.5 min smoke run (short phases, fewer calls)
+#   bash bench/run.sh                 # full run (~17 min on 2 cores once built)
+#   BENCH_QUICK=1 bash bench/run.sh   # smoke run (short phases, fewer calls; ~11 min on a busy machine)
 #   BENCH_ONLY=outage bash bench/run.sh  # only the outage phase (~1.5 min once built)
 #   BENCH_ONLY=data bash bench/run.sh    # only the data-driven flows phase (~5 min once built)
 #   BENCH_ONLY=dialer bash bench/run.sh  # only the campaign dialer phase (~3 min once built)
@@ -12,7 +12,8 @@
 # BENCH_KEEP_DB=1 (keep the database for inspection), BENCH_NO_BUILD=1 (use target/ as it is),
 # BENCH_JFR=1 (record a JFR of the callback phases into the out dir), BENCH_RESULTS (where to write RESULTS.md),
 # BENCH_ONLY=outage|data|dialer, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE,
-# BENCH_DATA_API_MS, BENCH_DIALER_CAMPAIGNS, BENCH_DIALER_CONTACTS, BENCH_DIALER_CPS, BENCH_DIALER_ROUNDS.
+# BENCH_DATA_API_MS, BENCH_DIALER_CAMPAIGNS, BENCH_DIALER_CONTACTS, BENCH_DIALER_CPS, BENCH_DIALER_ROUNDS,
+# BENCH_DURABLE_POOL (the durable Express baseline's pg pool size).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +31,7 @@ flock -n 9 || { echo "bench: another bench/run.sh is running" >&2; exit 1; }
 
 QUICK=${BENCH_QUICK:-0}
 if [[ $QUICK == 1 ]]; then
-  CALLS=${BENCH_CALLS:-2000}; WARM=10; SAT=6; RATE_SECS=8; BASE_WARM=3; BASE_SECS=5; BASE_RATE_SECS=5
+  CALLS=${BENCH_CALLS:-2500}; WARM=10; SAT=6; RATE_SECS=8; BASE_WARM=3; BASE_SECS=5; BASE_RATE_SECS=5
   PGB_SECS=5; RESTARTS=1
 else
   CALLS=${BENCH_CALLS:-9000}; WARM=45; SAT=15; RATE_SECS=30; BASE_WARM=10; BASE_SECS=15; BASE_RATE_SECS=15
@@ -46,6 +47,10 @@ DATA_API_MS=${BENCH_DATA_API_MS:-5}
 if [[ $QUICK == 1 ]]; then DATA_CALLS=300; DATA_WARM=5; DATA_SECS=8; DATA_SAT=5; DATA_ROUNDS=1
 else DATA_CALLS=2600; DATA_WARM=5; DATA_SECS=15; DATA_SAT=6; DATA_ROUNDS=${BENCH_DATA_ROUNDS:-3}; fi
 RATE=${BENCH_RATE:-1000}
+# The callback contenders (nexaflow, stateless Express, durable Express) take turns, two rounds; each one's first
+# window comes after its warm-up (WARM, BASE_WARM), every later one after REWARM s of the same load.
+REWARM=3
+DURABLE_POOL=${BENCH_DURABLE_POOL:-10}
 # The dialer phase: campaigns at callsPerSecond each (100 is the API's maximum), all started together.
 DIALER_CAMPAIGNS=${BENCH_DIALER_CAMPAIGNS:-4}
 DIALER_CPS=${BENCH_DIALER_CPS:-100}
@@ -114,7 +119,7 @@ command -v psql >/dev/null || die "psql is missing"
 "${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432 for user postgres"
 # The postmaster of that cluster (the checkpointer's parent), to count its CPU.
 PG_MASTER=$(awk '{print $4}' "/proc/$("${PSQL[@]}" -d postgres -tAc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")/stat" 2>/dev/null || echo 1)
-if [[ ! -d $BENCH/baseline/node_modules/express ]]; then
+if [[ ! -d $BENCH/baseline/node_modules/express || ! -d $BENCH/baseline/node_modules/pg ]]; then
   (cd "$BENCH/baseline" && npm ci --no-audit --no-fund --silent)
 fi
 main_quarkus=$(grep -m1 -o '<quarkus.version>[^<]*' "$ROOT/pom.xml" | cut -d'>' -f2)
@@ -140,6 +145,7 @@ fi
 [[ -f $JAR && ( -f $CEILING_JAR || -n $ONLY ) ]] || die "jars missing (run without BENCH_NO_BUILD)"
 
 APP_PORT=$(free_port); STUB_PORT=$(free_port); CEILING_PORT=$(free_port); EXPRESS_PORT=$(free_port)
+DURABLE_PORT=$(free_port)
 DB_PROXY_PORT=$(free_port)
 ADMIN_KEY="bench-admin-$STAMP"
 
@@ -159,9 +165,11 @@ fs.writeFileSync(process.argv[1], JSON.stringify({
   memGiB: +(os.totalmem()/2**30).toFixed(1), loadavg: os.loadavg(), busyBeforePct: +process.argv[4],
   javaOpts: process.argv[5], connections: +process.argv[6], rate: +process.argv[7], calls: +process.argv[8],
   phases: {warm: +process.argv[9], saturation: +process.argv[10], rateSeconds: +process.argv[11],
-           baselineSeconds: +process.argv[12], baselineRateSeconds: +process.argv[13], pgbench: +process.argv[14]}
+           baselineSeconds: +process.argv[12], baselineRateSeconds: +process.argv[13], pgbench: +process.argv[14],
+           baselineWarm: +process.argv[15], rewarm: +process.argv[16]},
+  durablePool: +process.argv[17]
 }, null, 2));' "$OUT/machine.json" "$STAMP" "$QUICK" "$IDLE_BUSY" "MALLOC_ARENA_MAX=$MALLOC_ARENAS${BENCH_WRITERS:+ NEXAFLOW_CALLBACK_WRITERS=$BENCH_WRITERS} java $JAVA_OPTS" "$CONN" "$RATE" "$CALLS" \
-  "$WARM" "$SAT" "$RATE_SECS" "$BASE_SECS" "$BASE_RATE_SECS" "$PGB_SECS"
+  "$WARM" "$SAT" "$RATE_SECS" "$BASE_SECS" "$BASE_RATE_SECS" "$PGB_SECS" "$BASE_WARM" "$REWARM" "$DURABLE_POOL"
 { java -version 2>&1 | head -1; node --version; wrk --version 2>&1 | head -1; pgbench --version;
   "${PSQL[@]}" -d postgres -tAc 'SHOW server_version'; } > "$OUT/versions.txt" || true
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), ${IDLE_BUSY}% busy before the run"
@@ -315,7 +323,7 @@ outage_phase() { # pool-file: the service behind the database proxy, callbacks a
   for ((i = 0; i < 600; i++)); do d=$(journal_depth); [[ $d == 0 || $d == NA ]] && break; sleep 0.1; done
   sleep 0.3; stop_pid "$poller" 1
   # Events lost: acknowledged callbacks (every phase's, per call) with no committed DTMF row once the journal drained.
-  { cat "$OUT"/acks-{warm,sat,rate,outage}.txt 2>/dev/null || true; } | awk 'NF==2' > "$OUT/acks-outage-all.txt"
+  { cat "$OUT"/acks-{warm-1,sat-1,warm-2,sat-2,rate,outage}.txt 2>/dev/null || true; } | awk 'NF==2' > "$OUT/acks-outage-all.txt"
   "${PSQL[@]}" -d "$DB" -tA -F ' ' > "$OUT/outage-lost.txt" <<SQL
 CREATE TEMP TABLE acks (call_id text, n int);
 \copy acks FROM '$OUT/acks-outage-all.txt' WITH (FORMAT text, DELIMITER ' ')
@@ -352,7 +360,7 @@ console.log(`outage ${s.outageSeconds} s at ${s.rate}/s: ${s.duringOutage.answer
 }
 
 data_phase() { # data-driven callbacks beside plain ones (issue 13): fixed rate and saturation, interleaved
-  local api_port kind round n f flow prev pools=() saved=("${APP_ENV[@]}")
+  local api_port kind round n flow prev pools=() saved=("${APP_ENV[@]}")
   api_port=$(free_port)
   log "Data-driven flows: plain, set and http rings, $DATA_CALLS calls each; business API on 127.0.0.1:$api_port answering in $DATA_API_MS ms"
   node "$LIB/business-api.js" "$api_port" "$DATA_API_MS" > "$OUT/business-api.log" 2>&1 &
@@ -361,11 +369,11 @@ data_phase() { # data-driven callbacks beside plain ones (issue 13): fixed rate 
   APP_ENV+=(NEXAFLOW_HTTP_INSECURE_HOSTS="127.0.0.1:$api_port")
   start_app data
   APP_ENV=("${saved[@]}")
+  node "$LIB/data-flow.js" plain > "$OUT/flow-plain.json"
   node "$LIB/data-flow.js" set > "$OUT/flow-set.json"
   node "$LIB/data-flow.js" http "http://127.0.0.1:$api_port" > "$OUT/flow-http.json"
   for kind in plain set http; do
-    f=$LIB/flow.json; [[ $kind == plain ]] || f=$OUT/flow-$kind.json
-    flow=$(create_flow "$f")
+    flow=$(create_flow "$OUT/flow-$kind.json")
     n=$(wc -l < "$OUT/calls.txt")
     BENCH_VARIABLES=$([[ $kind == plain ]] || echo '{"acct": "0", "balance": 0, "last": "0"}') \
       timeout 200 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$flow" "$DATA_CALLS" "$ORIG_CONC" \
@@ -493,32 +501,82 @@ sort -R "$OUT/calls.txt" > "$OUT/pool-0.txt"   # calls in random order across th
 echo "calls seeded: $(wc -l < "$OUT/pool-0.txt") (80 callbacks each)"
 
 # ---------------------------------------------------------------------------------------------------------------
-JFR_OPTS=()
-log "Gather callbacks: warm-up ${WARM}s (wrk -t2 -c$CONN)"
-run_wrk cb-warm "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-0.txt" "$WARM" "$CONN" "$OUT/pool-1.txt" "$OUT/acks-warm.txt"
+# Gather callbacks: nexaflow and the two Express baselines take turns at saturation, two rounds (nexaflow, Express,
+# durable Express; then the reverse order, so a drift of the machine weighs on every contender alike). Idle
+# contenders stay up between their turns. Then each one at the fixed rate, nexaflow first.
+log "Express baselines: stateless on 127.0.0.1:$EXPRESS_PORT (bench/baseline/server.js), durable on 127.0.0.1:$DURABLE_PORT (durable.js, pg pool $DURABLE_POOL), node $(node --version)"
+BASELINE_PID=
+start_baseline() { # name script port [env...] -> sets BASELINE_PID once /api/handle-dtmf answers 200
+  local name=$1 script=$2 port=$3; shift 3
+  (cd "$BENCH/baseline" && exec env PORT="$port" "$@" node "$script") > "$OUT/$name.log" 2>&1 &
+  BASELINE_PID=$!; PIDS+=("$BASELINE_PID")
+  for _ in $(seq 200); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+        --data '{"callId":"c","dtmf":"1","to":{"channelId":"x"}}' "http://127.0.0.1:$port/api/handle-dtmf") == 200 ]] && return 0
+    kill -0 "$BASELINE_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  cat "$OUT/$name.log"; die "the $name baseline did not start"
+}
+start_baseline express server.js "$EXPRESS_PORT"; EXPRESS_PID=$BASELINE_PID
+start_baseline durable durable.js "$DURABLE_PORT" DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" PG_POOL="$DURABLE_POOL"
+DURABLE_PID=$BASELINE_PID
+
 if [[ ${BENCH_JFR:-0} == 1 ]]; then
   jcmd "$APP_PID" JFR.start name=bench settings=profile filename="$OUT/callbacks.jfr" >/dev/null
 fi
-
-log "Gather callbacks: saturation ${SAT}s (wrk -t2 -c$CONN)"
-ROWS0=$(dtmf_rows)
 rss_sampler_start "$APP_PID" "$OUT/rss-load.txt"
-C0=$(cpu_ticks "$APP_PID")
-run_wrk cb-sat "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-1.txt" "$SAT" "$CONN" "$OUT/pool-2.txt" "$OUT/acks-sat.txt"
-C1=$(cpu_ticks "$APP_PID")
-ROWS1=$(dtmf_rows)
-SAT_REQ=$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/cb-sat.json")
-cpu_json "$C0" "$C1" "$SAT_REQ" > "$OUT/cb-sat-cpu.json"
-echo "cpu: $(cat "$OUT/cb-sat-cpu.json")"
+POOL=0 # nexaflow's calls waiting for their next callback are in pool-$POOL.txt; each wrk run writes the next file
+nexaflow_turn() { # round warm-seconds
+  local round=$1 warm=$2 c0 c1 r0 r1
+  log "Round $round, nexaflow: warm-up ${warm}s, then saturation ${SAT}s (wrk -t2 -c$CONN, chained calls)"
+  run_wrk "cb-warm-$round" "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-$POOL.txt" "$warm" "$CONN" \
+    "$OUT/pool-$((POOL + 1)).txt" "$OUT/acks-warm-$round.txt" >/dev/null
+  r0=$(dtmf_rows); c0=$(cpu_ticks "$APP_PID")
+  run_wrk "cb-sat-$round" "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-$((POOL + 1)).txt" "$SAT" "$CONN" \
+    "$OUT/pool-$((POOL + 2)).txt" "$OUT/acks-sat-$round.txt"
+  c1=$(cpu_ticks "$APP_PID"); r1=$(dtmf_rows)
+  cpu_json "$c0" "$c1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/cb-sat-$round.json")" \
+    > "$OUT/cb-sat-$round-cpu.json"
+  echo "$r0 $r1" > "$OUT/cb-sat-$round-rows.txt" # DTMF rows before and after, for the durability check
+  POOL=$((POOL + 2))
+}
+baseline_turn() { # name pid port round warm-seconds
+  local name=$1 pid=$2 port=$3 round=$4 warm=$5 c0 c1
+  log "Round $round, $name: warm-up ${warm}s, then saturation ${SAT}s (wrk -t2 -c$CONN)"
+  run_wrk "$name-warm-$round" "http://127.0.0.1:$port" constant "/api/handle-dtmf" "$warm" "$CONN" >/dev/null
+  c0=$(cpu_ticks "$pid")
+  run_wrk "$name-sat-$round" "http://127.0.0.1:$port" constant "/api/handle-dtmf" "$SAT" "$CONN"
+  c1=$(cpu_ticks "$pid")
+  cpu_json "$c0" "$c1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/$name-sat-$round.json")" \
+    > "$OUT/$name-sat-$round-cpu.json"
+}
+turn() { # contender round: the first turn of each warms it up in full, later ones for REWARM s
+  case $1 in
+    nexaflow) nexaflow_turn "$2" "$([[ $2 == 1 ]] && echo "$WARM" || echo "$REWARM")" ;;
+    express) baseline_turn express "$EXPRESS_PID" "$EXPRESS_PORT" "$2" "$([[ $2 == 1 ]] && echo "$BASE_WARM" || echo "$REWARM")" ;;
+    durable) baseline_turn durable "$DURABLE_PID" "$DURABLE_PORT" "$2" "$([[ $2 == 1 ]] && echo "$BASE_WARM" || echo "$REWARM")" ;;
+  esac
+}
+for c in nexaflow express durable; do turn "$c" 1; done
+for c in durable express nexaflow; do turn "$c" 2; done
+node "$LIB/rounds.js" "$OUT"
 
-log "Gather callbacks: fixed rate $RATE/s for ${RATE_SECS}s (open loop, latency from the intended send time)"
+log "Gather callbacks at a fixed rate $RATE/s for ${RATE_SECS}s (open loop, latency from the intended send time), nexaflow"
+ROWS_RATE0=$(dtmf_rows)
 C0=$(cpu_ticks "$APP_PID")
-run_rate cb-rate "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-2.txt" "$RATE_SECS" "$OUT/pool-3.txt" "$OUT/acks-rate.txt"
+run_rate cb-rate "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-$POOL.txt" "$RATE_SECS" "$OUT/pool-$((POOL + 1)).txt" "$OUT/acks-rate.txt"
 C1=$(cpu_ticks "$APP_PID")
-ROWS2=$(dtmf_rows)
+ROWS_RATE1=$(dtmf_rows)
+POOL=$((POOL + 1))
 cpu_json "$C0" "$C1" "$((RATE * RATE_SECS))" > "$OUT/cb-rate-cpu.json"
 rss_sampler_stop
 if [[ ${BENCH_JFR:-0} == 1 ]]; then jcmd "$APP_PID" JFR.stop name=bench >/dev/null; fi
+log "Fixed rate $RATE/s for ${BASE_RATE_SECS}s: stateless Express, then durable Express"
+run_rate express-rate "http://127.0.0.1:$EXPRESS_PORT" constant "/api/handle-dtmf" "$BASE_RATE_SECS"
+run_rate durable-rate "http://127.0.0.1:$DURABLE_PORT" constant "/api/handle-dtmf" "$BASE_RATE_SECS"
+"${PSQL[@]}" -d "$DB" -tAc "SELECT count(*) FROM express_event" > "$OUT/durable-rows.txt"
+stop_pid "$EXPRESS_PID"; stop_pid "$DURABLE_PID"
 sleep 2
 RSS_AFTER=$(rss_kib "$APP_PID")
 
@@ -537,22 +595,25 @@ SELECT count(*) FILTER (WHERE status = 'COMPLETED'), count(*) FILTER (WHERE stat
 SELECT count(*) FROM call_event WHERE type IN ('CALLBACK_FALLBACK', 'CALLBACK_REJECTED', 'CALLBACK_FORGED');
 SQL
 node -e '
-const fs = require("fs"), [out, r0, r1, r2] = process.argv.slice(1);
+const fs = require("fs"), [out, r0, r1] = process.argv.slice(1);
+const read = (f) => JSON.parse(fs.readFileSync(out + "/" + f));
 const lines = fs.readFileSync(out + "/durability.txt", "utf8").trim().split("\n").map(l => l.split(" ").map(Number));
 const [[ackCalls, acked, short], [completed, inProgress, calls], [problems]] = lines;
-const sat = JSON.parse(fs.readFileSync(out + "/cb-sat.json")), rate = JSON.parse(fs.readFileSync(out + "/cb-rate.json"));
-const warm = JSON.parse(fs.readFileSync(out + "/cb-warm.json"));
-const ok = (a) => a.next + a.ended;
+const sats = [1, 2].map((n) => read(`cb-sat-${n}.json`)), rate = read("cb-rate.json");
+const satRows = [1, 2].map((n) => fs.readFileSync(`${out}/cb-sat-${n}-rows.txt`, "utf8").trim().split(" ").map(Number));
+const all = ["cb-warm-1.json", "cb-sat-1.json", "cb-warm-2.json", "cb-sat-2.json", "cb-rate.json"].map(read);
+const ok = (a) => a.next + a.ended, sum = (xs) => xs.reduce((s, v) => s + v, 0);
 const d = { perCall: { calls: ackCalls, ackedWithNextGather: acked, callsWithFewerRowsThanAcks: short },
-  saturation: { acked2xx: ok(sat.answers), fallback: sat.answers.fallback, dtmfRowsCommitted: +r1 - +r0 },
-  fixedRate: { acked2xx: ok(rate.answers), fallback: rate.answers.fallback, dtmfRowsCommitted: +r2 - +r1 },
-  calls: { total: calls, completed, inProgress, endedAnswers: warm.answers.ended + sat.answers.ended + rate.answers.ended },
+  saturation: { acked2xx: sum(sats.map((s) => ok(s.answers))), fallback: sum(sats.map((s) => s.answers.fallback)),
+                dtmfRowsCommitted: sum(satRows.map(([a, b]) => b - a)) },
+  fixedRate: { acked2xx: ok(rate.answers), fallback: rate.answers.fallback, dtmfRowsCommitted: +r1 - +r0 },
+  calls: { total: calls, completed, inProgress, endedAnswers: sum(all.map((r) => r.answers.ended)) },
   problemEvents: problems };
 d.ok = short === 0 && d.saturation.dtmfRowsCommitted >= d.saturation.acked2xx &&
   d.fixedRate.dtmfRowsCommitted >= d.fixedRate.acked2xx && completed >= d.calls.endedAnswers &&
   d.saturation.fallback + d.fixedRate.fallback === 0;
 fs.writeFileSync(out + "/durability.json", JSON.stringify(d, null, 2));
-console.log(JSON.stringify(d));' "$OUT" "$ROWS0" "$ROWS1" "$ROWS2"
+console.log(JSON.stringify(d));' "$OUT" "$ROWS_RATE0" "$ROWS_RATE1"
 
 # A real callback's values, for the pgbench script.
 "${PSQL[@]}" -d "$DB" -tAc "
@@ -574,7 +635,7 @@ node -e 'const [o, idle, after, file] = process.argv.slice(1);
 
 # ---------------------------------------------------------------------------------------------------------------
 # The calls the fixed-rate phase left waiting, restarted behind the proxy: the figures above stay direct.
-outage_phase "$OUT/pool-3.txt"
+outage_phase "$OUT/pool-$POOL.txt"
 data_phase
 dialer_phase
 
@@ -592,22 +653,6 @@ C1=$(cpu_ticks "$CEILING_PID")
 cpu_json "$C0" "$C1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/ceiling-sat.json")" > "$OUT/ceiling-sat-cpu.json"
 run_rate ceiling-rate "http://127.0.0.1:$CEILING_PORT" constant "/api/handle-dtmf?s=constant" "$BASE_RATE_SECS"
 stop_pid "$CEILING_PID"
-
-log "Baseline (c): the vendor page's Express webhook (bench/baseline/server.js, node $(node --version))"
-(cd "$BENCH/baseline" && PORT=$EXPRESS_PORT exec node server.js) > "$OUT/express.log" 2>&1 &
-EXPRESS_PID=$!; PIDS+=("$EXPRESS_PID")
-for _ in $(seq 100); do
-  [[ $(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-      --data '{"callId":"c","dtmf":"1","to":{"channelId":"x"}}' "http://127.0.0.1:$EXPRESS_PORT/api/handle-dtmf") == 200 ]] && break
-  sleep 0.05
-done
-run_wrk express-warm "http://127.0.0.1:$EXPRESS_PORT" constant "/api/handle-dtmf" "$BASE_WARM" "$CONN" >/dev/null
-C0=$(cpu_ticks "$EXPRESS_PID")
-run_wrk express-sat "http://127.0.0.1:$EXPRESS_PORT" constant "/api/handle-dtmf" "$BASE_SECS" "$CONN"
-C1=$(cpu_ticks "$EXPRESS_PID")
-cpu_json "$C0" "$C1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/express-sat.json")" > "$OUT/express-sat-cpu.json"
-run_rate express-rate "http://127.0.0.1:$EXPRESS_PORT" constant "/api/handle-dtmf" "$BASE_RATE_SECS"
-stop_pid "$EXPRESS_PID"
 
 # ---------------------------------------------------------------------------------------------------------------
 log "Baseline (b): database ceiling — pgbench, the callback's statement + commit, -c$CONN"

@@ -9,6 +9,9 @@
 // BENCH_WINDOW="from,to" (seconds of the measured schedule) reports the requests due in that window apart, and with
 // BENCH_WINDOW_PID signals that process at its edges (SIGUSR1 at the start, SIGUSR2 at the end: the outage phase
 // cuts and restores its database proxy so) and records when, to the millisecond.
+// Per second of the measured window it reports the p99 and max of the requests due in that second and how many
+// answers arrived in it; a second is "stalled" when that p99 is over STALL_P99_MS or fewer than STALL_SHARE of the
+// rate's answers arrived (a pause shows as both: its requests wait, then arrive in a burst a second later).
 // Usage: node fixed-rate.js <baseUrl> <mode chain|constant> <pool-file|path> <rate/s> <seconds> <sockets>
 //                           <out.json> [left-file] [acks-file]
 "use strict";
@@ -36,6 +39,8 @@ const total = skip + Math.round(rate * seconds);
 const latencies = new Float64Array(total);
 const prerollLatencies = [];
 const dueAt = new Float64Array(total); // intended send time of each answered request, for the per-second series
+const STALL_P99_MS = 10, STALL_SHARE = 0.5;
+const completedPerSecond = new Array(Math.ceil(seconds)).fill(0); // answers (of any request) arriving in each second
 let measured = 0;
 const counts = { next: 0, ended: 0, fallback: 0, non200: 0, errors: 0, dry: 0, constant: 0 };
 const acks = new Map();
@@ -68,7 +73,9 @@ function send(i) {
     const chunks = [];
     res.on("data", (c) => chunks.push(c));
     res.on("end", () => {
-      const latency = performance.now() - due;
+      const now = performance.now(), latency = now - due;
+      const second = Math.floor((now - t0) / 1000 - preroll);
+      if (second >= 0 && second < completedPerSecond.length) completedPerSecond[second]++;
       if (i < skip) prerollLatencies.push(latency);
       else { dueAt[measured] = due - t0 - preroll * 1000; latencies[measured++] = latency; }
       finished++;
@@ -117,13 +124,23 @@ function tick() {
 function waitForAnswers(deadline) {
   if (finished < sent && Date.now() < deadline) return setTimeout(() => waitForAnswers(deadline), 20);
   const p = percentiles(latencies.subarray(0, measured));
-  // p99 and max per second of the schedule: shows whether slow answers are spread out or come in stalls.
+  // p99 and max per second of the schedule (requests bucketed by when they were due, so a stall counts against the
+  // second it delayed), beside the answers that arrived in each second.
   const buckets = Array.from({ length: Math.ceil(seconds) }, () => []);
-  for (let i = 0; i < measured; i++) buckets[Math.min(buckets.length - 1, Math.floor(dueAt[i] / 1000))].push(latencies[i]);
-  const perSecond = buckets.map((b) => { const q = percentiles(b); return [q.p99 && +q.p99.toFixed(1), q.max && +q.max.toFixed(1)]; });
+  // (clamped: the first request's due time can come out a hair below 0 in floating point)
+  const bucket = (ms) => Math.max(0, Math.min(buckets.length - 1, Math.floor(ms / 1000)));
+  for (let i = 0; i < measured; i++) buckets[bucket(dueAt[i])].push(latencies[i]);
+  const q = buckets.map((b) => percentiles(b));
+  const p99s = q.map((x) => x.p99 && +x.p99.toFixed(1));
+  const over = p99s.map((v) => v == null || v > STALL_P99_MS), few = completedPerSecond.map((n) => n < STALL_SHARE * rate);
+  const stalled = over.map((o, s) => (o || few[s] ? s : -1)).filter((s) => s >= 0);
+  const perSecond = { p99Ms: p99s, maxMs: q.map((x) => x.max && +x.max.toFixed(1)), completed: completedPerSecond,
+    p99MedianMs: percentiles(p99s.filter((v) => v != null)).p50, p99WorstMs: Math.max(0, ...p99s.filter((v) => v != null)),
+    stallP99Ms: STALL_P99_MS, stallShare: STALL_SHARE, secondsOverP99: over.filter(Boolean).length,
+    secondsFewCompleted: few.filter(Boolean).length, stalledSeconds: stalled };
   const pre = percentiles(prerollLatencies);
   const summary = { mode, rate, seconds, sent: sent - skip, answered: measured, answers: counts,
-    achievedRps: measured / seconds, schedulerMaxLateMs: maxLateMs, latencyMs: p, perSecondP99Max: perSecond,
+    achievedRps: measured / seconds, schedulerMaxLateMs: maxLateMs, latencyMs: p, perSecond,
     preRoll: { seconds: preroll, answered: pre.count, p99: pre.p99, max: pre.max } };
   if (process.env.BENCH_WINDOW) {
     summary.window = { from: windowFrom, to: windowTo, ...windowEdges, answers: windowCounts,
@@ -137,7 +154,9 @@ function waitForAnswers(deadline) {
   }
   if (acksFile) fs.writeFileSync(acksFile, [...acks].map(([k, v]) => k + " " + v).join("\n") + "\n");
   console.log(`fixed rate ${rate}/s for ${seconds} s after a ${preroll} s pre-roll: ${measured}/${sent - skip} answered; p50 ${p.p50?.toFixed(2)} ms, ` +
-    `p99 ${p.p99?.toFixed(2)} ms, max ${p.max?.toFixed(2)} ms; ${JSON.stringify(counts)}`);
+    `p99 ${p.p99?.toFixed(2)} ms, max ${p.max?.toFixed(2)} ms; per second p99 median ${perSecond.p99MedianMs} ms, worst ` +
+    `${perSecond.p99WorstMs} ms, ${perSecond.secondsOverP99} of ${buckets.length} s over ${STALL_P99_MS} ms, ` +
+    `${perSecond.stalledSeconds.length} stalled; ${JSON.stringify(counts)}`);
   agent.destroy();
 }
 
