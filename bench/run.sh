@@ -564,9 +564,14 @@ node "$LIB/rounds.js" "$OUT"
 
 log "Gather callbacks at a fixed rate $RATE/s for ${RATE_SECS}s (open loop, latency from the intended send time), nexaflow"
 ROWS_RATE0=$(dtmf_rows)
+# What PostgreSQL's backends wait on, every 50 ms: names the cause of any stalled second (bench/lib/stall-causes.js).
+node "$LIB/pg-waits.js" "postgresql://postgres@127.0.0.1:5432/$DB" "$OUT/pg-waits.jsonl" $((RATE_SECS + 30)) &
+WAITS_PID=$!; PIDS+=("$WAITS_PID")
 C0=$(cpu_ticks "$APP_PID")
 run_rate cb-rate "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-$POOL.txt" "$RATE_SECS" "$OUT/pool-$((POOL + 1)).txt" "$OUT/acks-rate.txt"
 C1=$(cpu_ticks "$APP_PID")
+kill -TERM "$WAITS_PID" 2>/dev/null || true; wait "$WAITS_PID" 2>/dev/null || true
+node "$LIB/stall-causes.js" "$OUT/cb-rate.json" "$OUT/pg-waits.jsonl" "$OUT/stall-causes.json" || echo "stall causes: not computed"
 ROWS_RATE1=$(dtmf_rows)
 POOL=$((POOL + 1))
 cpu_json "$C0" "$C1" "$((RATE * RATE_SECS))" > "$OUT/cb-rate-cpu.json"

@@ -141,6 +141,8 @@ function waitForAnswers(deadline) {
   const pre = percentiles(prerollLatencies);
   const summary = { mode, rate, seconds, sent: sent - skip, answered: measured, answers: counts,
     achievedRps: measured / seconds, schedulerMaxLateMs: maxLateMs, latencyMs: p, perSecond,
+    // Wall time of second 0 of the measured window, to line the series up with pg-waits.js samples.
+    measuredStartEpochMs: Math.round(Date.now() - performance.now() + t0 + preroll * 1000),
     preRoll: { seconds: preroll, answered: pre.count, p99: pre.p99, max: pre.max } };
   if (process.env.BENCH_WINDOW) {
     summary.window = { from: windowFrom, to: windowTo, ...windowEdges, answers: windowCounts,

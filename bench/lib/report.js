@@ -94,6 +94,18 @@ if (durRows != null && du.meanRps != null) {
 }
 lines.push("");
 
+const stalls = read("stall-causes.json");
+if (stalls) {
+  const top = (w) => Object.entries(w).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
+  lines.push("### What PostgreSQL waited on in the fixed-rate window (bench/lib/pg-waits.js, every 50 ms)", "");
+  lines.push(`- stalled seconds: ${stalls.stalledSeconds.length ? stalls.stalledSeconds.join(", ") : "none"}; ` +
+    `backends waiting per sample in them: ${top(stalls.waitingPerSample.stalled)}; in the other seconds: ` +
+    `${top(stalls.waitingPerSample.other)}.`);
+  lines.push(`- checkpoints began in seconds: ${stalls.checkpointStartedInSeconds.join(", ") || "none"}; WAL segment ` +
+    `boundaries fell in ${stalls.walSegmentBoundaryInSeconds.length} seconds` +
+    (stalls.stalledSeconds.length ? ` (${stalls.walSegmentBoundaryInSeconds.filter((x) => stalls.stalledSeconds.includes(x)).length} of them stalled)` : "") + ".", "");
+}
+
 lines.push("### Durability (checked in PostgreSQL after the load)", "");
 if (dur) {
   lines.push(`- saturation: ${n0(dur.saturation.acked2xx)} callbacks answered 2xx with the flow's verb; ` +
