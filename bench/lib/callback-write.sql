@@ -24,6 +24,9 @@ WITH input AS (
            jsonb_build_object('from', old_status, 'to', 'COMPLETED', 'reason', 'the flow ended'), at
       FROM fresh WHERE ended
 ), advanced AS (
+    -- Only when a reader needs the row to change: the status (the call ended, or its first callback
+    -- overtook the originate's answer), Nexafone's callId, a number dialled, new variables. Where a
+    -- call waits and its gather attempts are read from its latest DTMF row instead (call.CallState).
     -- No index may name a column set here, or the update cannot be HOT (HotCallUpdateTest).
     UPDATE call c SET current_node = f.next_node,
                       attempts = f.attempts::jsonb,
@@ -34,5 +37,7 @@ WITH input AS (
                       variables = COALESCE(f.variables::jsonb, c.variables),
                       updated_at = f.at
       FROM fresh f WHERE c.id = f.call_id
+       AND (f.ended OR c.status <> 'IN_PROGRESS' OR c.platform_call_id IS NULL OR f.dialed <> '[]'
+            OR (f.variables IS NOT NULL AND f.variables::jsonb IS DISTINCT FROM c.variables))
 )
 SELECT call_id, node, attempt FROM recorded

@@ -85,10 +85,16 @@ public class Retention {
                 AS a(id, from_number, to_number, bridged_to, error)
              WHERE c.id = a.id""";
 
-    /** Status changes keep their from/to (the counts); every other payload may name numbers or digits. */
+    /**
+     * Status changes keep their from/to (the counts), key presses where they led (call.LatestPress reads where a
+     * call waited from them); every other payload may name numbers or digits.
+     */
     private static final String ANONYMISE_EVENTS = """
             UPDATE call_event SET dtmf = NULL, verb = NULL,
-                                  payload = CASE WHEN type = 'STATUS' THEN payload - 'reason' END
+                                  payload = CASE WHEN type = 'STATUS' THEN payload - 'reason'
+                                                 WHEN type = 'DTMF' THEN NULLIF(jsonb_strip_nulls(jsonb_build_object(
+                                                     'entered', payload -> 'entered', 'gather', payload -> 'gather',
+                                                     'attempts', payload -> 'attempts')), '{}') END
              WHERE call_id = ANY (?)""";
 
     private static final String ANONYMISE_ORPHANS = """

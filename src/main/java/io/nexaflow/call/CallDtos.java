@@ -69,11 +69,20 @@ public final class CallDtos {
             JsonNode variables,
             @Schema(description = "The call's audit trail (single-call reads only)") List<EventView> events) {
 
-        static CallView of(Call call, List<EventView> events) {
+        /** A call just placed: no key pressed yet, its row says it all. */
+        static CallView of(Call call) {
             return new CallView(call.id, call.platformCallId, call.kind, call.status, call.flowId, call.flowVersion,
                     call.fromNumber, call.toNumber, call.currentNode, call.attempts, call.bridgedTo, call.error,
-                    call.createdAt, call.updatedAt, call.endedAt, call.anonymisedAt,
-                    call.variables, events);
+                    call.createdAt, call.updatedAt, call.endedAt, call.anonymisedAt, call.variables, null);
+        }
+
+        /** A call with its whole audit trail (records oldest first), where it waits read from its latest press. */
+        static CallView of(Call call, List<CallEvent> records) {
+            LatestPress.Seen seen = LatestPress.of(call, records);
+            List<EventView> events = records.stream().flatMap(e -> EventView.of(e).stream()).toList();
+            return new CallView(call.id, call.platformCallId, call.kind, call.status, call.flowId, call.flowVersion,
+                    call.fromNumber, call.toNumber, seen.currentNode(), seen.attempts(), call.bridgedTo, call.error,
+                    call.createdAt, seen.updatedAt(), call.endedAt, call.anonymisedAt, call.variables, events);
         }
     }
 

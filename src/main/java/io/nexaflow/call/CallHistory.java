@@ -48,9 +48,9 @@ public class CallHistory {
 
     private static final String CALLS = """
             SELECT c.id, c.platform_call_id, c.kind, c.status, c.flow_id, c.flow_version, c.from_number, c.to_number,
-                   c.current_node, c.attempts::text, c.bridged_to, c.error, c.created_at, c.updated_at, c.ended_at,
-                   c.anonymised_at
-              FROM call c""";
+                   %s, (%s)::text, c.bridged_to, c.error, c.created_at, %s, c.ended_at, c.anonymised_at
+              FROM call c %s""".formatted(LatestPress.CURRENT_NODE, LatestPress.ATTEMPTS, LatestPress.UPDATED_AT,
+            LatestPress.JOIN);
 
     private static final String DTMF = """
             SELECT e.id, e.call_id, c.platform_call_id, c.flow_id, c.flow_version, c.from_number, c.to_number,
@@ -127,7 +127,7 @@ public class CallHistory {
     public CallView callWithEvents(UUID id) {
         Call call = find(id);
         List<CallEvent> events = CallEvent.list("call", Sort.ascending("id"), id);
-        return CallView.of(call, events.stream().flatMap(e -> EventView.of(e).stream()).toList());
+        return CallView.of(call, events);
     }
 
     /** A page of one call's events, oldest first, after the event whose seq the request names (0: from the start). */

@@ -155,7 +155,7 @@ public class CallResource {
         }
         OriginateService.Originated placed = originate.originate(requireBody(request), idempotencyKey,
                 identity.getPrincipal().getName());
-        CallView view = CallView.of(placed.call(), null);
+        CallView view = CallView.of(placed.call());
         return Response.status(placed.created() ? 202 : 200)
                 .location(uri.getBaseUriBuilder().path("v1/calls").path(placed.call().id.toString()).build())
                 .entity(view).build();

@@ -25,8 +25,11 @@ public class StaleCalls {
 
     private static final String END = """
             WITH stale AS (
-                SELECT id, status FROM call
+                SELECT id, status FROM call c
                  WHERE status = ANY (?::text[]) AND updated_at < now() - ?::interval
+                   -- A key press that only moved the caller on is its DTMF record alone (call.LatestPress).
+                   AND NOT EXISTS (SELECT 1 FROM call_event e WHERE e.call_id = c.id AND e.type = 'DTMF'
+                                      AND e.at >= now() - ?::interval)
                  ORDER BY updated_at LIMIT ? FOR UPDATE SKIP LOCKED
             ), ended AS (
                 UPDATE call c SET status = ?, error = COALESCE(c.error, ?), updated_at = now(),
@@ -80,12 +83,13 @@ public class StaleCalls {
             do {
                 statement.setArray(1, connection.createArrayOf("text", Call.Status.names(from)));
                 statement.setString(2, after.toMillis() + " milliseconds");
-                statement.setInt(3, BATCH);
-                statement.setString(4, to.name());
-                statement.setString(5, reason);
-                statement.setBoolean(6, ends);
-                statement.setString(7, to.name());
-                statement.setString(8, reason);
+                statement.setString(3, after.toMillis() + " milliseconds");
+                statement.setInt(4, BATCH);
+                statement.setString(5, to.name());
+                statement.setString(6, reason);
+                statement.setBoolean(7, ends);
+                statement.setString(8, to.name());
+                statement.setString(9, reason);
                 done = statement.executeUpdate();
                 total += done;
             } while (done == BATCH);

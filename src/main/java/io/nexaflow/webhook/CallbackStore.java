@@ -75,6 +75,9 @@ public class CallbackStore {
                        %2$s, at
                   FROM fresh WHERE ended
             ), advanced AS (
+                -- Only when a reader needs the row to change: the status (the call ended, or its first callback
+                -- overtook the originate's answer), Nexafone's callId, a number dialled, new variables. Where a
+                -- call waits and its gather attempts are read from its latest DTMF row instead (call.CallState).
                 -- No index may name a column set here, or the update cannot be HOT (HotCallUpdateTest).
                 UPDATE call c SET current_node = f.next_node,
                                   attempts = f.attempts::jsonb,
@@ -85,6 +88,8 @@ public class CallbackStore {
                                   variables = COALESCE(f.variables::jsonb, c.variables),
                                   updated_at = f.at
                   FROM fresh f WHERE c.id = f.call_id
+                   AND (f.ended OR c.status <> %4$s OR c.platform_call_id IS NULL OR f.dialed <> '[]'
+                        OR (f.variables IS NOT NULL AND f.variables::jsonb IS DISTINCT FROM c.variables))
             )
             SELECT call_id, node, attempt FROM recorded""".formatted(Call.Status.sql(Call.Status.LIVE),
             StatusChange.sqlEvent("old_status", StatusChange.sql(Call.Status.COMPLETED), "'" + FLOW_ENDED + "'"),
@@ -333,13 +338,14 @@ public class CallbackStore {
     /** What a DTMF event records beside its columns; written by Jackson straight from a record, no tree. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CallbackPayload(String callId, String channelId, String digits, String reason, String target,
-                           List<String> entered, String gather, List<String> exhausted) {
+                           List<String> entered, String gather, List<String> exhausted,
+                           Map<String, Integer> attempts) {
     }
 
     private String callbackPayload(CallbackWrite w) throws Exception {
         FlowProgram.Routed step = w.step();
         return json.writeValueAsString(new CallbackPayload(w.platformCallId(), w.channelId(), step.routing().digits(),
                 step.routing().reason().name(), step.routing().target(), step.turn().nodes(), step.turn().gather(),
-                step.turn().exhausted().isEmpty() ? null : step.turn().exhausted()));
+                step.turn().exhausted().isEmpty() ? null : step.turn().exhausted(), step.turn().attempts().asMap()));
     }
 }

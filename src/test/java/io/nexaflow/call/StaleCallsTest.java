@@ -48,6 +48,31 @@ class StaleCallsTest {
         admin().delete("/v1/flows/" + flow).then().statusCode(204);
     }
 
+    /**
+     * A key press that only moves the caller on writes no call row (call.LatestPress): a caller who pressed a key
+     * a minute ago is not gone, however old the row's updated_at.
+     */
+    @Test
+    void aCallerWhoPressedAKeyRecentlyIsNotEndedThoughItsRowIsOld() throws Exception {
+        String flow = Flows.create(Flows.parse("""
+                {"start": "menu", "nodes": {
+                  "menu": {"type": "gather", "audioUrl": "https://x.test/menu.wav", "routes": {"1": "sub"},
+                           "default": "bye"},
+                  "sub":  {"type": "gather", "audioUrl": "https://x.test/sub.wav", "routes": {"1": "bye"},
+                           "default": "bye"},
+                  "bye":  {"type": "hangup"}}}"""), true);
+        LiveCalls.LiveCall pressed = calls.start(flow, 1);
+        LiveCalls.LiveCall quiet = calls.start(flow, 1);
+        press(gatherAction(pressed.verb()), pressed.callId(), "1", null).then().statusCode(200);
+        age(pressed.id(), "IN_PROGRESS", "3 hours");
+        age(quiet.id(), "IN_PROGRESS", "3 hours");
+
+        stale.end();
+
+        assertThat(status(pressed.id())).isEqualTo("IN_PROGRESS");
+        assertThat(status(quiet.id())).isEqualTo("COMPLETED");
+    }
+
     @Test
     void aFlowWithARunningCallCannotBeDeleted() {
         String flow = Flows.publishedSeed();
