@@ -39,6 +39,7 @@ else
 fi
 CONN=${BENCH_CONNECTIONS:-50}
 ONLY=${BENCH_ONLY:-}
+STARTUP_RUNS=${BENCH_STARTUP_RUNS:-3}
 OUTAGE_SECS=${BENCH_OUTAGE_SECS:-10}
 OUTAGE_RATE=${BENCH_OUTAGE_RATE:-200}
 OUTAGE_CALLS=${BENCH_OUTAGE_CALLS:-1000}
@@ -481,6 +482,15 @@ node -e 'const [o, first, idle, ...r] = process.argv.slice(1);
   "$OUT/startup.json" "$FIRST_MS" "$RSS_IDLE" "${READY[@]}"
 # Quarkus' own "started in" lines, for the record.
 grep -ho 'started in [0-9.]*s' "$OUT"/app-*.log | sed 's/^/  quarkus: /' || true
+
+# The image's start-up (bench/startup.sh, bench/STARTUP.md): JDK 17 as the build runs it, and JDK 25 with the AOT
+# cache the image records, interleaved; the service above is stopped meanwhile and started again after.
+log "Start-up on JDK 17 and on JDK 25 with the image's AOT cache ($STARTUP_RUNS restarts each)"
+stop_pid "$APP_PID"
+STARTUP_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$DB" STARTUP_RUNS=$STARTUP_RUNS \
+  timeout 600 bash "$BENCH/startup.sh" "$OUT/startup" || echo "bench/startup.sh failed: ready on both JDKs not measured"
+cp "$OUT/startup/startup-jdks.json" "$OUT/startup-jdks.json" 2>/dev/null || true
+start_app "after-startup"
 
 # ---------------------------------------------------------------------------------------------------------------
 log "Flow and calls: originate $ORIG_WARM (warm-up) + $CALLS calls through POST /v1/calls (concurrency $ORIG_CONC) against the stub"
