@@ -633,10 +633,9 @@ console.log(JSON.stringify(d));' "$OUT" "$ROWS_RATE0" "$ROWS_RATE1"
 # A real callback's values, for the pgbench script.
 "${PSQL[@]}" -d "$DB" -tAc "
 SELECT row_to_json(s) FROM (
-  SELECT e.node, e.dtmf, e.route, e.payload::text AS callback, v.payload::text AS verb, e.route AS next_node,
-         c.attempts::text AS attempts
+  SELECT e.node, e.dtmf, e.route, e.payload::text AS callback, e.verb::text AS verb, e.route AS next_node,
+         (e.payload -> 'attempts')::text AS attempts
     FROM call_event e
-    JOIN call_event v ON v.call_id = e.call_id AND v.node = e.node AND v.attempt = e.attempt AND v.type = 'VERB_SENT'
     JOIN call c ON c.id = e.call_id
    WHERE e.type = 'DTMF' AND e.route LIKE 'menu%' AND c.status = 'IN_PROGRESS'
    ORDER BY e.id DESC LIMIT 1) s" > "$OUT/sample.json"

@@ -92,7 +92,7 @@ public class Dialer {
         timer = Executors.newSingleThreadScheduledExecutor(named("campaign-dialer-timer"));
         // Originates block on Nexafone's answer (up to its read timeout): a bounded pool of their own.
         dialing = Executors.newFixedThreadPool(config.dialThreads(), named("campaign-dialer"));
-        results = new DialResults(dataSource);
+        results = new DialResults(dataSource, this::outcome);
         if (config.enabled()) {
             // Its own thread, not @Scheduled: Quarkus' scheduler fires at most once a second, which held every
             // campaign to the slots one tick takes (25 a second at 100 calls/s), and a tick's transactions must
@@ -275,9 +275,10 @@ public class Dialer {
             if (deferred.remove(campaign.id())) {
                 unheld(campaign);
             }
-            // On the line, even if the call already ended: a callback may have completed it before the originate
-            // answered, and only the sweep tells ANSWERED (a gather callback came) from PLACED.
-            results.add(new DialResults.Result(campaign.id(), contact.id(), call.id, campaign.noAnswerSeconds()));
+            // A call that already ended is settled with the others in the batch, ANSWERED or PLACED by whether a
+            // gather callback came (a caller may have been quicker than the originate's answer).
+            results.add(new DialResults.Result(campaign.id(), contact.id(), call.id, campaign.noAnswerSeconds(),
+                    call.status == Call.Status.COMPLETED));
             attempts(campaign, "placed");
         } catch (ProblemException e) {
             int status = e.problem().status();
