@@ -148,14 +148,19 @@ class DatabaseOutageTest {
         Duration slowest = Duration.ofNanos(answered.stream().mapToLong(Pressed::nanos).max().orElseThrow());
         System.out.printf("slowest answer during the outage: %d ms%n", slowest.toMillis());
         assertThat(slowest).as("slowest answer during the outage").isLessThan(Duration.ofMillis(600));
-        // Once the loss is known, callbacks go straight to the journal. A percentile below the tail, so that a
-        // scheduler hiccup on a busy machine is not a failure, but callers that each wait on the database are.
+        // Once the loss is known (the first 500 ms hold the callbacks in flight at the cut, and those the writer
+        // answers while it learns the connections are gone), callbacks go straight to the journal. The bench's
+        // outage phase holds p99 to 50 ms on a quiet machine (bench/RESULTS.md); here, with other builds sharing
+        // the two cores, p90 holds 50 ms and p99 a bound far below any wait on the database (1 s budget).
         List<Long> afterStall = new ArrayList<>(answered.stream()
                 .filter(p -> p.at() - started > Duration.ofMillis(500).toNanos()).map(Pressed::nanos).toList());
         Collections.sort(afterStall);
         Duration p90 = Duration.ofNanos(afterStall.get((int) Math.ceil(afterStall.size() * 0.90) - 1));
-        System.out.printf("p90 answer time once the loss is known: %d ms%n", p90.toMillis());
+        Duration p99 = Duration.ofNanos(afterStall.get((int) Math.ceil(afterStall.size() * 0.99) - 1));
+        System.out.printf("once the loss is known: p90 %d ms, p99 %d ms (%d answers)%n", p90.toMillis(),
+                p99.toMillis(), afterStall.size());
         assertThat(p90).as("p90 answer time once the loss is known").isLessThanOrEqualTo(Duration.ofMillis(50));
+        assertThat(p99).as("p99 answer time once the loss is known").isLessThanOrEqualTo(Duration.ofMillis(150));
 
         // Every acknowledged callback reaches call_event once the database is back, exactly once.
         Map<UUID, Integer> expectedRows = new HashMap<>();
