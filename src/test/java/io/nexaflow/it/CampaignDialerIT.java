@@ -378,30 +378,20 @@ class CampaignDialerIT {
     }
 
     private static Map<String, String> env(String url, Path journal, PlatformTap platform) {
-        Map<String, String> env = PackagedApp.env(
-                "QUARKUS_DATASOURCE_JDBC_URL", url,
-                "QUARKUS_DATASOURCE_USERNAME", TestDatabase.username(),
-                "QUARKUS_DATASOURCE_PASSWORD", TestDatabase.password(),
-                "NEXAFLOW_JOURNAL_DIR", journal.toString(),
-                "NEXAFLOW_WEBHOOK_SECRET", "it-webhook-secret",
-                "NEXAFLOW_ADMIN_API_KEY", ADMIN_KEY,
-                // The sandbox calls back the instance that originated: each one's own address (an expression, as
-                // PackagedApp picks the port).
-                "NEXAFLOW_PUBLIC_URL", "http://127.0.0.1:${quarkus.http.port}",
-                "NEXAFLOW_SANDBOX_ENABLED", "true",
-                "NEXAFLOW_SANDBOX_TIME_FACTOR", "0.01",
-                // The person at every number presses 1 at the flow's gather.
-                "NEXAFLOW_SANDBOX_DEFAULT_SCRIPT", "1",
-                // Room for every call ringing at 100/s, so the platform never answers 429 (which nexaflow retries).
-                "NEXAFLOW_SANDBOX_MAX_CALLS", "2000",
-                "QUARKUS_LOG_CATEGORY__IO_NEXAFLOW_SANDBOX__LEVEL", "WARN",
-                "NEXAFONE_API_URL", platform.url(),
-                "NEXAFONE_ACCOUNT_ID", ACCOUNT,
-                "NEXAFONE_API_KEY", "ak_it",
-                "NEXAFONE_API_SECRET", "as_it",
-                // The dead replica's contacts are settled once their lease ends: shorter than the default 60 s, yet
-                // longer than an originate may take (Nexafone's 10 s read timeout), so a live replica never loses one.
-                "NEXAFLOW_CAMPAIGNS_DIAL_LEASE", "15s");
+        Map<String, String> env = PackagedApp.serviceEnv(url, journal, ADMIN_KEY, platform.url(), ACCOUNT);
+        // The sandbox calls back the instance that originated: each one's own address (an expression, as
+        // PackagedApp picks the port).
+        env.put("NEXAFLOW_PUBLIC_URL", "http://127.0.0.1:${quarkus.http.port}");
+        env.put("NEXAFLOW_SANDBOX_ENABLED", "true");
+        env.put("NEXAFLOW_SANDBOX_TIME_FACTOR", "0.01");
+        // The person at every number presses 1 at the flow's gather.
+        env.put("NEXAFLOW_SANDBOX_DEFAULT_SCRIPT", "1");
+        // Room for every call ringing at 100/s, so the platform never answers 429 (which nexaflow retries).
+        env.put("NEXAFLOW_SANDBOX_MAX_CALLS", "2000");
+        env.put("QUARKUS_LOG_CATEGORY__IO_NEXAFLOW_SANDBOX__LEVEL", "WARN");
+        // The dead replica's contacts are settled once their lease ends: shorter than the default 60 s, yet
+        // longer than an originate may take (Nexafone's 10 s read timeout), so a live replica never loses one.
+        env.put("NEXAFLOW_CAMPAIGNS_DIAL_LEASE", "15s");
         return env;
     }
 

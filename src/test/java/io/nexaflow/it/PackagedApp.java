@@ -1,5 +1,7 @@
 package io.nexaflow.it;
 
+import io.nexaflow.support.TestDatabase;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -120,6 +122,26 @@ final class PackagedApp implements AutoCloseable {
             process.destroyForcibly();
         }
         Files.deleteIfExists(output);
+    }
+
+    /**
+     * What every packaged service under test needs: its database (through {@code jdbcUrl}), its journal, the
+     * webhook secret, the admin key and a Nexafone account at {@code nexafoneUrl}; callers add the rest with
+     * {@code put}.
+     */
+    static Map<String, String> serviceEnv(String jdbcUrl, Path journal, String adminKey, String nexafoneUrl,
+            String account) {
+        return env(
+                "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
+                "QUARKUS_DATASOURCE_USERNAME", TestDatabase.username(),
+                "QUARKUS_DATASOURCE_PASSWORD", TestDatabase.password(),
+                "NEXAFLOW_JOURNAL_DIR", journal.toString(),
+                "NEXAFLOW_WEBHOOK_SECRET", "it-webhook-secret",
+                "NEXAFLOW_ADMIN_API_KEY", adminKey,
+                "NEXAFONE_API_URL", nexafoneUrl,
+                "NEXAFONE_ACCOUNT_ID", account,
+                "NEXAFONE_API_KEY", "ak_it",
+                "NEXAFONE_API_SECRET", "as_it");
     }
 
     static Map<String, String> env(String... pairs) {

@@ -96,18 +96,10 @@ class SigkillDuringOutageIT {
             nexafone.start();
             nexafone.stubFor(post("/auth/get-access-token/" + ACCOUNT).willReturn(okJson("{\"accessToken\":\"tok-it\",\"expiresIn\":3600}")));
             nexafone.stubFor(post(ORIGINATE).willReturn(okJson("{\"callId\":\"nf-{{randomValue type='UUID'}}\"}")));
-            Map<String, String> env = PackagedApp.env(
-                    "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database,
-                    "QUARKUS_DATASOURCE_USERNAME", TestDatabase.username(),
-                    "QUARKUS_DATASOURCE_PASSWORD", TestDatabase.password(),
-                    "NEXAFLOW_JOURNAL_DIR", journal.toString(),
-                    "NEXAFLOW_WEBHOOK_SECRET", "it-webhook-secret",
-                    "NEXAFLOW_ADMIN_API_KEY", ADMIN_KEY,
-                    "NEXAFLOW_PUBLIC_URL", "https://nexaflow.example.com",
-                    "NEXAFONE_API_URL", nexafone.baseUrl(),
-                    "NEXAFONE_ACCOUNT_ID", ACCOUNT,
-                    "NEXAFONE_API_KEY", "ak_it",
-                    "NEXAFONE_API_SECRET", "as_it");
+            Map<String, String> env = PackagedApp.serviceEnv(
+                    "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database, journal, ADMIN_KEY,
+                    nexafone.baseUrl(), ACCOUNT);
+            env.put("NEXAFLOW_PUBLIC_URL", "https://nexaflow.example.com");
             app = PackagedApp.start(env);
             app.awaitReady(Duration.ofSeconds(120));
 
