@@ -1,4 +1,4 @@
--- The read side of the audit trail (ARCHITECTURE §6): indexes for the filters of GET /v1/calls and
+-- The read side of the audit trail (docs/architecture.md, "Key indexes"): indexes for the filters of GET /v1/calls and
 -- GET /v1/dtmf (and their exports), an append-only guard on call_event, and what retention needs.
 --
 -- Cost model: call_event takes the webhook's hot INSERTs, so it gets only partial indexes that the hot path's
