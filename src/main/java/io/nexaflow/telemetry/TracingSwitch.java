@@ -25,6 +25,8 @@ public class TracingSwitch implements ConfigSourceFactory {
     static final String OTEL_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
     static final String OTEL_TRACES_ENDPOINT = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
     private static final int ORDINAL = 200; // below application.properties (250) and the environment (300)
+    /** Sources below this are defaults (Quarkus' own endpoint default, localhost:4317, is no one's choice). */
+    private static final int SET_BY_SOMEONE = 100;
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -45,6 +47,7 @@ public class TracingSwitch implements ConfigSourceFactory {
 
     private static String value(ConfigSourceContext context, String name) {
         ConfigValue value = context.getValue(name);
-        return value == null || value.getValue() == null || value.getValue().isBlank() ? null : value.getValue();
+        return value == null || value.getValue() == null || value.getValue().isBlank()
+                || value.getConfigSourceOrdinal() < SET_BY_SOMEONE ? null : value.getValue();
     }
 }
