@@ -34,6 +34,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.nexaflow.telemetry.Tracing;
 import io.opentelemetry.context.Scope;
 import org.jboss.logging.Logger;
 
@@ -76,8 +77,8 @@ public class OriginateService {
 
     public OriginateService(PhoneNumbers numbers, FlowService flows, RevisionPrograms programs, CallbackVerbs callbacks,
                             NexafoneClient nexafone, PayloadValidator verbs, ObjectMapper json, MeterRegistry meters,
-                            TurnRunner turns, NexaflowConfig config, Tracer tracer) {
-        this.tracer = tracer;
+                            TurnRunner turns, NexaflowConfig config, Tracing tracing) {
+        this.tracer = tracing.tracer();
         this.turns = turns;
         this.turnBudget = config.http().turnBudget();
         this.planner = new OriginatePlanner(numbers, verbs, json);

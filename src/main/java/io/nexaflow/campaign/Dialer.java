@@ -20,10 +20,10 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.nexaflow.telemetry.CallContext;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import io.nexaflow.telemetry.Tracing;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import jakarta.inject.Inject;
@@ -93,12 +93,17 @@ public class Dialer {
     /** Not traced (tests that start a second dialer). */
     public Dialer(AgroalDataSource dataSource, OriginateService originate, ObjectMapper json, MeterRegistry meters,
                   NexaflowConfig config) {
-        this(dataSource, originate, json, meters, config, OpenTelemetry.noop().getTracer("nexaflow"));
+        this(dataSource, originate, json, meters, config, Tracing.OFF);
     }
 
     @Inject
     public Dialer(AgroalDataSource dataSource, OriginateService originate, ObjectMapper json, MeterRegistry meters,
-                  NexaflowConfig config, Tracer tracer) {
+                  NexaflowConfig config, Tracing tracing) {
+        this(dataSource, originate, json, meters, config, tracing.tracer());
+    }
+
+    private Dialer(AgroalDataSource dataSource, OriginateService originate, ObjectMapper json, MeterRegistry meters,
+                   NexaflowConfig config, Tracer tracer) {
         this.tracer = tracer;
         this.dataSource = dataSource;
         this.jdbc = new Jdbc(dataSource);

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.opentelemetry.api.OpenTelemetry;
+import io.nexaflow.telemetry.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -90,7 +90,7 @@ public final class GroupCommit<W, R> {
 
     public GroupCommit(DataSource dataSource, BatchWriter<W, R> writer, Function<String, R> failed, Names names,
                        Sizes sizes, MeterRegistry meters) {
-        this(dataSource, writer, failed, names, sizes, meters, OpenTelemetry.noop().getTracer("nexaflow"));
+        this(dataSource, writer, failed, names, sizes, meters, Tracing.OFF);
     }
 
     public GroupCommit(DataSource dataSource, BatchWriter<W, R> writer, Function<String, R> failed, Names names,

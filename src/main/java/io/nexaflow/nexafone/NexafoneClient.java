@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import io.nexaflow.telemetry.Tracing;
 import io.opentelemetry.context.Scope;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -68,13 +68,13 @@ public class NexafoneClient {
     private final Tracer tracer;
 
     @Inject
-    public NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, Tracer tracer) {
-        this(config, json, meters, null, tracer);
+    public NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, Tracing tracing) {
+        this(config, json, meters, null, tracing.tracer());
     }
 
     /** With the tokens given, or (null) fetched from the platform; not traced. */
     NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, CachedAccessToken tokens) {
-        this(config, json, meters, tokens, OpenTelemetry.noop().getTracer("nexaflow"));
+        this(config, json, meters, tokens, Tracing.OFF);
     }
 
     private NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, CachedAccessToken tokens,

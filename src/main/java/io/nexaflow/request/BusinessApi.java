@@ -22,11 +22,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.nexaflow.telemetry.Tracing;
 import io.vertx.core.tracing.TracingPolicy;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,17 +69,17 @@ public class BusinessApi {
     private final HostCircuits circuits;
     private final MeterRegistry meters;
     /** Spans of requests: method and host only, never the URL (a flow may put a caller's number in it). */
-    private Tracer tracer = OpenTelemetry.noop().getTracer("nexaflow");
+    private Tracer tracer = Tracing.OFF;
 
     static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
     static final AttributeKey<String> HOST = AttributeKey.stringKey("server.address");
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("nexaflow.http.outcome");
 
     @Inject
-    public BusinessApi(Vertx vertx, NexaflowConfig config, MeterRegistry meters, Tracer tracer) {
+    public BusinessApi(Vertx vertx, NexaflowConfig config, MeterRegistry meters, Tracing tracing) {
         this(vertx, AddressPolicy.from(config.http()), AddressResolver.system(vertx), config.http().circuit().requests(),
                 config.http().circuit().failureRatio(), config.http().circuit().delay(), meters, null);
-        this.tracer = tracer;
+        this.tracer = tracing.tracer();
     }
 
     /**

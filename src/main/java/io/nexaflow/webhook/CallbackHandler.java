@@ -23,6 +23,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.nexaflow.telemetry.Tracing;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
@@ -87,8 +88,8 @@ public class CallbackHandler {
 
     public CallbackHandler(StateTokens tokens, CallbackVerbs urls, RevisionPrograms programs, CallbackStore writer,
                            CallbackJournal journal, TurnRunner turns, ObjectMapper json, MeterRegistry meters,
-                           NexaflowConfig config, Tracer tracer) {
-        this.tracer = tracer;
+                           NexaflowConfig config, Tracing tracing) {
+        this.tracer = tracing.tracer();
         this.turns = turns;
         this.tokens = tokens;
         this.urls = urls;

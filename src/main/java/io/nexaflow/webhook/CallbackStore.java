@@ -12,6 +12,7 @@ import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.engine.Turn;
 import io.opentelemetry.api.trace.Tracer;
+import io.nexaflow.telemetry.Tracing;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -115,14 +116,14 @@ public class CallbackStore {
     private final long stallAfterNanos;
 
     public CallbackStore(AgroalDataSource dataSource, ObjectMapper json, NexaflowConfig config, MeterRegistry meters,
-                         Tracer tracer) {
+                         Tracing tracing) {
         this.json = json;
         NexaflowConfig.Callback callback = config.callback();
         this.stallAfterNanos = callback.stallAfter().toNanos();
         this.commit = new GroupCommit<>(dataSource, this::write, CallbackWriteResult.Failed::new,
                 new GroupCommit.Names("callback-writer", "nexaflow.callback", "callback"),
                 new GroupCommit.Sizes(callback.queueCapacity(), callback.writers(), callback.maxBatch()), meters,
-                tracer);
+                tracing.tracer());
     }
 
     void start(@Observes StartupEvent startup) {

@@ -32,13 +32,16 @@ class TracingSwitchTest {
 
     @Test
     void withNoEndpointSetTracingIsOffDespiteQuarkusDefaultEndpoint() {
-        assertThat(disabled(config(Map.of(), Map.of()))).isTrue();
+        SmallRyeConfig config = config(Map.of(), Map.of());
+        assertThat(disabled(config)).isTrue();
+        assertThat(config.getValue(TracingSwitch.JDBC_TELEMETRY, Boolean.class)).isFalse();
     }
 
     @Test
     void theSdksOwnVariableTurnsItOnAndIsTheEndpointUsed() {
         SmallRyeConfig config = config(Map.of(), Map.of(TracingSwitch.OTEL_ENDPOINT, "http://collector:4317"));
         assertThat(disabled(config)).isFalse();
+        assertThat(config.getValue(TracingSwitch.JDBC_TELEMETRY, Boolean.class)).isTrue();
         assertThat(config.getValue(TracingSwitch.ENDPOINT, String.class)).isEqualTo("http://collector:4317");
     }
 
@@ -52,6 +55,8 @@ class TracingSwitchTest {
     void anExplicitSdkSettingWins() {
         assertThat(disabled(config(Map.of(), Map.of(TracingSwitch.OTEL_ENDPOINT, "http://collector:4317",
                 TracingSwitch.DISABLED, "true")))).isTrue();
-        assertThat(disabled(config(Map.of(), Map.of(TracingSwitch.DISABLED, "false")))).isFalse();
+        SmallRyeConfig forced = config(Map.of(), Map.of(TracingSwitch.DISABLED, "false"));
+        assertThat(disabled(forced)).isFalse();
+        assertThat(forced.getValue(TracingSwitch.JDBC_TELEMETRY, Boolean.class)).isTrue();
     }
 }
