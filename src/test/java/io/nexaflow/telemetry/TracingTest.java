@@ -48,7 +48,8 @@ class TracingTest {
     public static class On implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "10ms");
+            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "10ms",
+                    "quarkus.otel.traces.sampler.arg", "1.0");
         }
     }
 
