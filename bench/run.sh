@@ -64,7 +64,7 @@ DIALER_PACE_SECS=$([[ $QUICK == 1 ]] && echo 15 || echo 30)
 ORIG_CONC=16
 # The tracing phase: saturation rounds with tracing off and on (and main's jar, given BENCH_TRACE_BASE).
 TRACE_BASE=${BENCH_TRACE_BASE:-}
-TRACE_CALLS=${BENCH_TRACE_CALLS:-2500}
+TRACE_CALLS=${BENCH_TRACE_CALLS:-$([[ $QUICK == 1 ]] && echo 2500 || echo 5000)}
 TRACE_ROUNDS=${BENCH_TRACE_ROUNDS:-2}
 TRACE_WARM=$([[ $QUICK == 1 ]] && echo 5 || echo 10)
 TRACE_SAT=$([[ $QUICK == 1 ]] && echo 6 || echo 15)
@@ -455,8 +455,10 @@ dialer_phase() { # campaigns dialled by the service against the stub, beside POS
 }
 
 tracing_phase() { # callback saturation, tracing off vs on (exported to a discarding OTLP sink) [vs main's jar]
-  local sink_port round variant pool=0 order variants=(off on) saved=("${APP_ENV[@]}") c0 c1 n
-  [[ -n $TRACE_BASE ]] && variants=(base off on)
+  local sink_port round variant pool=0 order variants saved=("${APP_ENV[@]}") c0 c1 n
+  # on: the default sample ratio; full: every trace kept (NEXAFLOW_TRACES_SAMPLE_RATIO=1.0).
+  variants=(off on full)
+  [[ -n $TRACE_BASE ]] && variants=(base off on full)
   sink_port=$(free_port)
   log "Tracing: ${variants[*]}, $TRACE_ROUNDS interleaved round(s) of ${TRACE_WARM}s warm-up + ${TRACE_SAT}s saturation each, on $TRACE_CALLS calls; OTLP sink on 127.0.0.1:$sink_port"
   node "$LIB/otlp-sink.js" "$sink_port" > "$OUT/otlp-sink.log" 2>&1 &
@@ -475,6 +477,8 @@ tracing_phase() { # callback saturation, tracing off vs on (exported to a discar
     for variant in "${order[@]}"; do
       case $variant in
         on) APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf) ;;
+        full) APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+                        NEXAFLOW_TRACES_SAMPLE_RATIO=1.0) ;;
         base) APP_DIR=$TRACE_BASE ;;
       esac
       log "tracing $variant, round $round"

@@ -1,5 +1,6 @@
 // Sums up bench/run.sh's tracing phase (issue 16): callback saturation with tracing off, tracing on (exported to a
-// discarding OTLP sink) and, when BENCH_TRACE_BASE gave one, the jar of main before tracing existed; interleaved
+// discarding OTLP sink) at the default sample ratio and at 1.0 (full) and, when BENCH_TRACE_BASE gave one, the jar
+// of main before tracing existed; interleaved
 // rounds (lib/rounds.js). Writes tracing-summary.json and prints one line.
 // Usage: node tracing-summary.js <out-dir> <rounds> <variant>...
 "use strict";
@@ -25,6 +26,7 @@ const s = {
   appUsPerRequest: Object.fromEntries(variants.map((v) => [v, r[v].appUsPerRequest])),
   answers,
   onOverOff: ratio(r, "on", "off"),
+  fullOverOff: variants.includes("full") ? ratio(r, "full", "off") : null,
   offOverBase: variants.includes("base") ? ratio(r, "off", "base") : null,
   sink: read("otlp-sink-stats.json"),
 };
@@ -34,5 +36,6 @@ fs.writeFileSync(path.join(out, "tracing-summary.json"), JSON.stringify(s, null,
 const n0 = (x) => (x == null ? "–" : Math.round(x).toLocaleString("en-US"));
 console.log(variants.map((v) => `${v}: ${r[v].rps.map(n0).join(", ")} req/s, ${n0(r[v].appUsPerRequest)} µs CPU/req`)
   .join("; ") + `; on/off ${formatRatio(s.onOverOff)} (target ≥ 0.95×)` +
+  (s.fullOverOff ? `; full/off ${formatRatio(s.fullOverOff)}` : "") +
   (s.offOverBase ? `; off/main ${formatRatio(s.offOverBase)} (target ≈ 1×)` : "") +
   `; sink got ${s.sink.requests} exports, ${n0(s.sink.bytes / 1024)} KiB -> ${s.ok ? "ok" : "FAILED"}`);
