@@ -30,11 +30,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import io.nexaflow.telemetry.CallContext;
+import io.nexaflow.telemetry.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.nexaflow.telemetry.Tracing;
 import io.opentelemetry.context.Scope;
 import org.jboss.logging.Logger;
 
