@@ -6,12 +6,14 @@
 #   BENCH_ONLY=outage bash bench/run.sh  # only the outage phase (~1.5 min once built)
 #   BENCH_ONLY=data bash bench/run.sh    # only the data-driven flows phase (~5 min once built)
 #   BENCH_ONLY=dialer bash bench/run.sh  # only the campaign dialer phase (~3 min once built)
+#   BENCH_ONLY=tracing bash bench/run.sh # only tracing off vs on (~3 min once built); BENCH_TRACE_BASE=<the
+#                                        # quarkus-app dir of a build of main> adds main's jar to the rounds
 #
 # Prints a table and writes bench/RESULTS.md; raw outputs of every tool land in bench/out/<timestamp>/.
 # Knobs (environment): BENCH_QUICK, BENCH_JAVA_OPTS, BENCH_CONNECTIONS, BENCH_CALLS, BENCH_RATE, BENCH_DB,
 # BENCH_KEEP_DB=1 (keep the database for inspection), BENCH_NO_BUILD=1 (use target/ as it is),
 # BENCH_JFR=1 (record a JFR of the callback phases into the out dir), BENCH_RESULTS (where to write RESULTS.md),
-# BENCH_ONLY=outage|data|dialer, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE,
+# BENCH_ONLY=outage|data|dialer|tracing, BENCH_TRACE_BASE, BENCH_TRACE_CALLS, BENCH_TRACE_ROUNDS, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE,
 # BENCH_DATA_API_MS, BENCH_DIALER_CAMPAIGNS, BENCH_DIALER_CONTACTS, BENCH_DIALER_CPS, BENCH_DIALER_ROUNDS,
 # BENCH_DURABLE_POOL (the durable Express baseline's pg pool size).
 set -euo pipefail
@@ -60,6 +62,12 @@ DIALER_ROUNDS=${BENCH_DIALER_ROUNDS:-2}
 DIALER_PACE_CPS=${BENCH_DIALER_PACE_CPS:-60}
 DIALER_PACE_SECS=$([[ $QUICK == 1 ]] && echo 15 || echo 30)
 ORIG_CONC=16
+# The tracing phase: saturation rounds with tracing off and on (and main's jar, given BENCH_TRACE_BASE).
+TRACE_BASE=${BENCH_TRACE_BASE:-}
+TRACE_CALLS=${BENCH_TRACE_CALLS:-$([[ $QUICK == 1 ]] && echo 2500 || echo 5000)}
+TRACE_ROUNDS=${BENCH_TRACE_ROUNDS:-2}
+TRACE_WARM=$([[ $QUICK == 1 ]] && echo 5 || echo 10)
+TRACE_SAT=$([[ $QUICK == 1 ]] && echo 6 || echo 15)
 ORIG_WARM=$([[ $QUICK == 1 ]] && echo 100 || echo 200)
 DB=${BENCH_DB:-nexaflow_bench}
 DB_MARK="created by nexaflow bench/run.sh"
@@ -82,8 +90,9 @@ PIDS=()
 
 log() { printf '\n[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
-[[ -z $ONLY || $ONLY == outage || $ONLY == data || $ONLY == dialer ]] \
-  || die "BENCH_ONLY=$ONLY: the phases that run alone are 'outage', 'data' and 'dialer'"
+[[ -z $ONLY || $ONLY == outage || $ONLY == data || $ONLY == dialer || $ONLY == tracing ]] \
+  || die "BENCH_ONLY=$ONLY: the phases that run alone are 'outage', 'data', 'dialer' and 'tracing'"
+[[ -z $TRACE_BASE || -f $TRACE_BASE/quarkus-run.jar ]] || die "BENCH_TRACE_BASE=$TRACE_BASE has no quarkus-run.jar"
 
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
@@ -212,7 +221,7 @@ if [[ -n ${BENCH_WRITERS:-} ]]; then APP_ENV+=(NEXAFLOW_CALLBACK_WRITERS="$BENCH
 # Nothing from the caller's shell leaks in (same rule as the packaged-jar tests).
 CLEAN_ENV=(env)
 while IFS='=' read -r name _; do
-  [[ $name =~ ^(QUARKUS|NEXAFLOW|NEXAFONE)_ ]] && CLEAN_ENV+=(-u "$name")
+  [[ $name =~ ^(QUARKUS|NEXAFLOW|NEXAFONE|OTEL)_ ]] && CLEAN_ENV+=(-u "$name")
 done < <(env)
 
 now_ms() { date +%s%3N; }
@@ -237,10 +246,13 @@ if [[ -f $ROOT/target/quarkus-app/app-cds.jsa ]]; then APP_CDS=(-XX:SharedArchiv
 echo "AppCDS archive: ${APP_CDS[*]:-none}"
 
 APP_PID=; READY_MS=
+APP_DIR=$ROOT/target/quarkus-app
 start_app() { # label [extra java opts] -> sets APP_PID and READY_MS (ms from exec to /q/health/ready 200)
   local label=$1; shift
+  local cds=("${APP_CDS[@]}")
+  if [[ $APP_DIR != "$ROOT/target/quarkus-app" ]]; then cds=(); [[ -f $APP_DIR/app-cds.jsa ]] && cds=(-XX:SharedArchiveFile=app-cds.jsa); fi
   T0=$(now_ms)
-  (cd "$ROOT/target/quarkus-app" && exec "${CLEAN_ENV[@]}" "${APP_ENV[@]}" java $JAVA_OPTS "${APP_CDS[@]}" "$@" -jar quarkus-run.jar) \
+  (cd "$APP_DIR" && exec "${CLEAN_ENV[@]}" "${APP_ENV[@]}" java $JAVA_OPTS "${cds[@]}" "$@" -jar quarkus-run.jar) \
     > "$OUT/app-$label.log" 2>&1 &
   APP_PID=$!; PIDS+=("$APP_PID")
   READY_MS=$(wait_ready "http://127.0.0.1:$APP_PORT/q/health/ready" "$APP_PID" 60) \
@@ -442,6 +454,57 @@ dialer_phase() { # campaigns dialled by the service against the stub, beside POS
   node "$LIB/dialer-summary.js" "$OUT" "$DIALER_ROUNDS"
 }
 
+tracing_phase() { # callback saturation, tracing off vs on (exported to a discarding OTLP sink) [vs main's jar]
+  local sink_port round variant pool=0 order variants saved=("${APP_ENV[@]}") c0 c1 n
+  # on: the default sample ratio; full: every trace kept (NEXAFLOW_TRACES_SAMPLE_RATIO=1.0).
+  variants=(off on full)
+  [[ -n $TRACE_BASE ]] && variants=(base off on full)
+  sink_port=$(free_port)
+  log "Tracing: ${variants[*]}, $TRACE_ROUNDS interleaved round(s) of ${TRACE_WARM}s warm-up + ${TRACE_SAT}s saturation each, on $TRACE_CALLS calls; OTLP sink on 127.0.0.1:$sink_port"
+  node "$LIB/otlp-sink.js" "$sink_port" > "$OUT/otlp-sink.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$sink_port/stats" >/dev/null && break; sleep 0.05; done
+  start_app trace-seed
+  FLOW_ID=$(create_flow)
+  n=$(wc -l < "$OUT/calls.txt")
+  timeout 300 node "$LIB/originate.js" "http://127.0.0.1:$APP_PORT" "$ADMIN_KEY" "$FLOW_ID" "$TRACE_CALLS" "$ORIG_CONC" \
+    "$OUT/originate-trace.json" 240 || die "originate (tracing) failed"
+  tail -n +$((n + 1)) "$OUT/calls.txt" | sort -R > "$OUT/pool-trace-0.txt"
+  stop_pid "$APP_PID"
+  for round in $(seq "$TRACE_ROUNDS"); do
+    order=("${variants[@]}")
+    if (( round % 2 == 0 )); then order=(); for ((i = ${#variants[@]} - 1; i >= 0; i--)); do order+=("${variants[i]}"); done; fi
+    for variant in "${order[@]}"; do
+      case $variant in
+        on) APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf) ;;
+        full) APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+                        NEXAFLOW_TRACES_SAMPLE_RATIO=1.0) ;;
+        base) APP_DIR=$TRACE_BASE ;;
+      esac
+      log "tracing $variant, round $round"
+      start_app "trace-$variant-$round"
+      APP_ENV=("${saved[@]}"); APP_DIR=$ROOT/target/quarkus-app
+      run_wrk "trace-$variant-warm-$round" "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-trace-$pool.txt" "$TRACE_WARM" \
+        "$CONN" "$OUT/pool-trace-$((pool + 1)).txt" >/dev/null
+      c0=$(cpu_ticks "$APP_PID")
+      run_wrk "trace-$variant-sat-$round" "http://127.0.0.1:$APP_PORT" chain "$OUT/pool-trace-$((pool + 1)).txt" "$TRACE_SAT" \
+        "$CONN" "$OUT/pool-trace-$((pool + 2)).txt"
+      c1=$(cpu_ticks "$APP_PID")
+      cpu_json "$c0" "$c1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/trace-$variant-sat-$round.json")" \
+        > "$OUT/trace-$variant-sat-$round-cpu.json"
+      pool=$((pool + 2))
+      stop_pid "$APP_PID"
+    done
+  done
+  curl -fsS "http://127.0.0.1:$sink_port/stats" > "$OUT/otlp-sink-stats.json"
+  node "$LIB/tracing-summary.js" "$OUT" "$TRACE_ROUNDS" "${variants[@]}"
+}
+
+if [[ $ONLY == tracing ]]; then
+  log "Tracing only (BENCH_ONLY=tracing); RESULTS.md is not written"
+  tracing_phase
+  exit 0
+fi
 if [[ $ONLY == outage ]]; then
   log "Outage phase only (BENCH_ONLY=outage): $OUTAGE_CALLS calls originated first; RESULTS.md is not written"
   start_app seed

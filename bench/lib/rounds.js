@@ -1,6 +1,7 @@
 // The interleaved callback rounds of bench/run.sh: nexaflow, stateless Express and durable Express at saturation,
 // two rounds (the second in reverse order). The one place that turns their wrk outputs into throughputs, CPU per
 // request and nexaflow's ratios with their spread; report.js uses it, and run.sh prints it after the rounds.
+// The tracing phase (tracing-summary.js) compares its own contenders with it: tracing off, on, and main's jar.
 // Usage: node rounds.js <out-dir>
 "use strict";
 const fs = require("fs");
@@ -9,14 +10,14 @@ const path = require("path");
 const CONTENDERS = { nexaflow: "cb", express: "express", durable: "durable" }; // name -> file prefix
 const ROUNDS = [1, 2];
 
-function rounds(outDir) {
+function rounds(outDir, contenders = CONTENDERS, roundsRun = ROUNDS) {
   const read = (name) => {
     try { return JSON.parse(fs.readFileSync(path.join(outDir, name), "utf8")); } catch (e) { return null; }
   };
   const c = {};
-  for (const [name, prefix] of Object.entries(CONTENDERS)) {
-    const sat = ROUNDS.map((r) => read(`${prefix}-sat-${r}.json`));
-    const cpu = ROUNDS.map((r) => read(`${prefix}-sat-${r}-cpu.json`));
+  for (const [name, prefix] of Object.entries(contenders)) {
+    const sat = roundsRun.map((r) => read(`${prefix}-sat-${r}.json`));
+    const cpu = roundsRun.map((r) => read(`${prefix}-sat-${r}-cpu.json`));
     const done = sat.every(Boolean);
     const requests = done ? sat.reduce((s, x) => s + x.requests, 0) : null;
     c[name] = { sat, cpu, rps: sat.map((x) => (x ? x.rps : null)),
@@ -25,14 +26,16 @@ function rounds(outDir) {
       appUsPerRequest: done && cpu.every(Boolean) ? (1e6 * cpu.reduce((s, x) => s + x.appCpuSeconds, 0)) / requests : null,
       postgresUsPerRequest: done && cpu.every(Boolean) ? (1e6 * cpu.reduce((s, x) => s + x.postgresCpuSeconds, 0)) / requests : null };
   }
-  // nexaflow / a baseline: the ratio of the two rounds' means, and the lowest and highest ratio of one round's pair.
-  const ratio = (base) => {
-    const n = c.nexaflow, b = c[base];
-    if (n.meanRps == null || b.meanRps == null) return null;
-    const perRound = ROUNDS.map((r, i) => n.rps[i] / b.rps[i]);
-    return { mid: n.meanRps / b.meanRps, low: Math.min(...perRound), high: Math.max(...perRound), perRound };
-  };
-  return { ...c, ratios: { express: ratio("express"), durable: ratio("durable") } };
+  if (contenders !== CONTENDERS) return c;
+  return { ...c, ratios: { express: ratio(c, "nexaflow", "express"), durable: ratio(c, "nexaflow", "durable") } };
+}
+
+/** One contender / another: the ratio of their rounds' means, and the lowest and highest ratio of one round's pair. */
+function ratio(c, name, base) {
+  const n = c[name], b = c[base];
+  if (!n || !b || n.meanRps == null || b.meanRps == null) return null;
+  const perRound = n.rps.map((rps, i) => rps / b.rps[i]);
+  return { mid: n.meanRps / b.meanRps, low: Math.min(...perRound), high: Math.max(...perRound), perRound };
 }
 
 /** "2.10× (1.98–2.22)" */
@@ -40,7 +43,7 @@ function formatRatio(r) {
   return r ? `${r.mid.toFixed(2)}× (${r.low.toFixed(2)}–${r.high.toFixed(2)})` : "–";
 }
 
-module.exports = { rounds, formatRatio };
+module.exports = { rounds, ratio, formatRatio };
 
 if (require.main === module) {
   const r = rounds(process.argv[2]);

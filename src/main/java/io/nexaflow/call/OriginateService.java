@@ -29,6 +29,13 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
+import io.nexaflow.telemetry.CallContext;
+import io.nexaflow.telemetry.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -43,6 +50,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Places calls through Nexafone: a flow call, a ClickToCall bridge, or a raw verb. The call row is committed
  * before the platform hears of it, every step is an event, and an Idempotency-Key never originates twice.
+ * Traced (when tracing is on) as an {@code originate} span over its transactions and the Nexafone request; its log
+ * lines carry the call's id in the MDC, on request and dialer threads alike.
  */
 @ApplicationScoped
 public class OriginateService {
@@ -62,10 +71,14 @@ public class OriginateService {
     private final MeterRegistry meters;
     private final TurnRunner turns;
     private final Duration turnBudget;
+    private final Tracer tracer;
+
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("nexaflow.originate.outcome");
 
     public OriginateService(PhoneNumbers numbers, FlowService flows, RevisionPrograms programs, CallbackVerbs callbacks,
                             NexafoneClient nexafone, PayloadValidator verbs, ObjectMapper json, MeterRegistry meters,
-                            TurnRunner turns, NexaflowConfig config) {
+                            TurnRunner turns, NexaflowConfig config, Tracing tracing) {
+        this.tracer = tracing.tracer();
         this.turns = turns;
         this.turnBudget = config.http().turnBudget();
         this.planner = new OriginatePlanner(numbers, verbs, json);
@@ -78,6 +91,19 @@ public class OriginateService {
     }
 
     public Originated originate(OriginateRequest request, String idempotencyKey, String who) {
+        Span span = tracer.spanBuilder("originate").startSpan();
+        try (Scope current = span.makeCurrent()) {
+            return check(request, idempotencyKey, who);
+        } catch (RuntimeException e) {
+            // The class only: a message may quote a number.
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Originated check(OriginateRequest request, String idempotencyKey, String who) {
         Checked checked = planner.check(request);
         FlowRevision revision = checked.kind() == Call.Kind.FLOW
                 ? flows.revisionForCall(checked.flowId(), checked.flowVersion()) : null;
@@ -97,6 +123,14 @@ public class OriginateService {
         }
 
         UUID id = UUID.randomUUID();
+        CallContext.tag(Span.current(), id, null);
+        try (CallContext logged = CallContext.of(id, null)) {
+            return place(id, checked, revision, requestHash, idempotencyKey, who, accountId);
+        }
+    }
+
+    private Originated place(UUID id, Checked checked, FlowRevision revision, String requestHash,
+                             String idempotencyKey, String who, String accountId) {
         OriginatePlanner.FlowStart flowStart = null;
         StateToken.CallData data = null;
         List<TurnRunner.Audit> requests = List.of();
@@ -129,7 +163,8 @@ public class OriginateService {
         JsonNode variables = shownVariables;
         ObjectNode payload = plan.payload();
         Call call;
-        try {
+        Span recording = tracer.spanBuilder("originate.record").startSpan();
+        try (Scope current = recording.makeCurrent()) {
             // One transaction: the call (QUEUED), then ORIGINATING with what is about to be sent, so the audit
             // trail reads as before and the originate costs one commit less.
             call = QuarkusTransaction.requiringNew().call(() -> {
@@ -146,6 +181,7 @@ public class OriginateService {
                 return created;
             });
         } catch (PersistenceException e) {
+            recording.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
             // Lost a race for the same Idempotency-Key: the other request placed (or is placing) the call.
             if (idempotencyKey != null) {
                 Optional<Call> earlier = replay(idempotencyKey, requestHash);
@@ -154,6 +190,8 @@ public class OriginateService {
                 }
             }
             throw e;
+        } finally {
+            recording.end();
         }
         LOG.infof("call %s: originating %s → %s (%s)", id, PhoneNumbers.mask(checked.from()),
                 PhoneNumbers.mask(checked.to()), checked.kind());
@@ -194,6 +232,8 @@ public class OriginateService {
     private Call conclude(UUID id, NexafoneClient.Result result, Plan plan) {
         if (result instanceof NexafoneClient.Accepted accepted) {
             Call.Status status = plan.expectsCallbacks() ? Call.Status.IN_PROGRESS : Call.Status.COMPLETED;
+            CallContext.tag(Span.current(), null, accepted.callId());
+            CallContext.enter(null, accepted.callId());
             Call call = finish(id, status, accepted.callId(), null, accepted.attempts(), plan);
             count("accepted");
             LOG.infof("call %s accepted by Nexafone as callId %s", id, accepted.callId());
@@ -249,6 +289,16 @@ public class OriginateService {
 
     private Call finish(UUID id, Call.Status status, String callId, String error, List<NexafoneClient.Attempt> attempts,
                         Plan plan) {
+        Span span = tracer.spanBuilder("originate.finish").startSpan();
+        try (Scope current = span.makeCurrent()) {
+            return record(id, status, callId, error, attempts, plan);
+        } finally {
+            span.end();
+        }
+    }
+
+    private Call record(UUID id, Call.Status status, String callId, String error,
+                        List<NexafoneClient.Attempt> attempts, Plan plan) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = Timestamps.now();
             // Locked: a callback may move the call while its answer is recorded (the flow can end before the
@@ -308,6 +358,7 @@ public class OriginateService {
     }
 
     private void count(String outcome) {
+        Span.current().setAttribute(OUTCOME, outcome);
         meters.counter("nexaflow.originate", "outcome", outcome).increment();
     }
 }

@@ -19,6 +19,14 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.nexaflow.telemetry.CallContext;
+import io.nexaflow.telemetry.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
@@ -57,6 +65,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class Dialer {
 
     private static final Logger LOG = Logger.getLogger(Dialer.class);
+    private static final AttributeKey<String> CAMPAIGN = AttributeKey.stringKey("nexaflow.campaign.id");
+    private static final AttributeKey<Long> CONTACT = AttributeKey.longKey("nexaflow.campaign.contact");
     /** How far ahead a tick takes slots: a little over one tick, so the pace has no gaps between ticks. */
     private static final double AHEAD_SECONDS = 0.25;
     private static final int SWEEP_BATCH = 500;
@@ -78,8 +88,23 @@ public class Dialer {
     private DialResults results;
     private ExecutorService dialing;
 
+    private final Tracer tracer;
+
+    /** Not traced (tests that start a second dialer). */
     public Dialer(AgroalDataSource dataSource, OriginateService originate, ObjectMapper json, MeterRegistry meters,
                   NexaflowConfig config) {
+        this(dataSource, originate, json, meters, config, Tracing.OFF);
+    }
+
+    @Inject
+    public Dialer(AgroalDataSource dataSource, OriginateService originate, ObjectMapper json, MeterRegistry meters,
+                  NexaflowConfig config, Tracing tracing) {
+        this(dataSource, originate, json, meters, config, tracing.tracer());
+    }
+
+    private Dialer(AgroalDataSource dataSource, OriginateService originate, ObjectMapper json, MeterRegistry meters,
+                   NexaflowConfig config, Tracer tracer) {
+        this.tracer = tracer;
         this.dataSource = dataSource;
         this.jdbc = new Jdbc(dataSource);
         this.originate = originate;
@@ -263,8 +288,21 @@ public class Dialer {
                 campaign.id(), limit, replica, config.dialLease().toSeconds());
     }
 
-    /** One attempt: the originate, then what it says about the contact. */
+    /**
+     * One attempt: the originate, then what it says about the contact. A {@code campaign.dial} span of its own
+     * (the originate's is its child); the log lines of the attempt name the campaign, and the call once placed.
+     */
     void dial(Running campaign, Leased contact) {
+        Span span = tracer.spanBuilder("campaign.dial").setParent(Context.root())
+                .setAttribute(CAMPAIGN, campaign.id().toString()).setAttribute(CONTACT, contact.id()).startSpan();
+        try (Scope current = span.makeCurrent(); CallContext logged = CallContext.of(null, null, span)) {
+            attempt(campaign, contact);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void attempt(Running campaign, Leased contact) {
         OriginateRequest request = new OriginateRequest(campaign.from(), contact.number(), campaign.flowId(),
                 campaign.flowVersion(), null, null, null, null, null,
                 contact.variables() == null || contact.variables().isEmpty() ? null : contact.variables());
@@ -272,6 +310,8 @@ public class Dialer {
             OriginateService.Originated placed = originate.originate(request, contact.idempotencyKey(),
                     Campaign.caller(campaign.id()));
             Call call = placed.call();
+            CallContext.tag(Span.current(), call.id, call.platformCallId);
+            CallContext.enter(call.id, call.platformCallId);
             if (deferred.remove(campaign.id())) {
                 unheld(campaign);
             }
@@ -293,6 +333,8 @@ public class Dialer {
                 return;
             }
             UUID call = callOf(e);
+            CallContext.tag(Span.current(), call, null);
+            CallContext.enter(call, null);
             if (status == 504 && call != null) {
                 // Nexafone may have placed it after all: a gather callback within noAnswerAfterSeconds proves it
                 // was answered, and only then is it not dialled again. The sweep settles it either way.

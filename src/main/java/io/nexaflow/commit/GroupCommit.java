@@ -4,6 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.nexaflow.telemetry.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
@@ -28,6 +36,9 @@ import java.util.function.Function;
  * under way for longer than the caller's threshold and no commit at all completed in that time, or when a writer
  * lost its connection and nothing committed since. A database that is merely busy keeps committing (some writer
  * completes a batch every few milliseconds even when each takes longer), and is not stalled.
+ * <p>
+ * Traced when tracing is on: a write remembers the span current when it was queued, and its batch is a span of
+ * its own ({@code <what> batch}) linked to each of them, under which the JDBC instrumentation puts its spans.
  *
  * @param <W> what is written
  * @param <R> what each write's future completes with
@@ -50,8 +61,10 @@ public final class GroupCommit<W, R> {
     public record Sizes(int queueCapacity, int writers, int maxBatch) {
     }
 
-    private record Pending<W, R>(W write, CompletableFuture<R> done) {
+    private record Pending<W, R>(W write, CompletableFuture<R> done, SpanContext queuedBy) {
     }
+
+    private static final AttributeKey<Long> BATCH_SIZE = AttributeKey.longKey("nexaflow.batch.size");
 
     private final DataSource dataSource;
     private final BatchWriter<W, R> writer;
@@ -73,9 +86,16 @@ public final class GroupCommit<W, R> {
     private final DistributionSummary batchSizes;
     private final Counter retriedBatches;
     private final Counter shed;
+    private final Tracer tracer;
 
     public GroupCommit(DataSource dataSource, BatchWriter<W, R> writer, Function<String, R> failed, Names names,
                        Sizes sizes, MeterRegistry meters) {
+        this(dataSource, writer, failed, names, sizes, meters, Tracing.OFF);
+    }
+
+    public GroupCommit(DataSource dataSource, BatchWriter<W, R> writer, Function<String, R> failed, Names names,
+                       Sizes sizes, MeterRegistry meters, Tracer tracer) {
+        this.tracer = tracer;
         this.dataSource = dataSource;
         this.writer = writer;
         this.failed = failed;
@@ -117,7 +137,7 @@ public final class GroupCommit<W, R> {
     /** Queues a write; the future completes after commit (or with a failure result, never exceptionally). */
     public CompletableFuture<R> submit(W write) {
         CompletableFuture<R> done = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending<>(write, done))) {
+        if (!running || !queue.offer(new Pending<>(write, done, Span.current().getSpanContext()))) {
             shed.increment();
             done.complete(failed.apply(running ? "the " + names.what() + " queue is full" : "shutting down"));
         }
@@ -161,7 +181,12 @@ public final class GroupCommit<W, R> {
                 if (connection == null || connection.isClosed()) {
                     connection = open();
                 }
-                connection = process(connection, batch);
+                Span span = batchSpan(batch);
+                try (Scope current = span.makeCurrent()) {
+                    connection = process(connection, batch);
+                } finally {
+                    span.end();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -219,6 +244,21 @@ public final class GroupCommit<W, R> {
             }
             return usable;
         }
+    }
+
+    /** The batch's span, linked to the spans its writes were queued under; a no-op unless one of them is traced. */
+    private Span batchSpan(List<Pending<W, R>> batch) {
+        SpanBuilder span = null;
+        for (Pending<W, R> pending : batch) {
+            if (pending.queuedBy.isValid()) {
+                if (span == null) {
+                    span = tracer.spanBuilder(names.what() + " batch").setParent(Context.root())
+                            .setAttribute(BATCH_SIZE, (long) batch.size());
+                }
+                span.addLink(pending.queuedBy);
+            }
+        }
+        return span == null ? Span.getInvalid() : span.startSpan();
     }
 
     private static <W, R> List<W> writes(List<Pending<W, R>> batch) {

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.nexaflow.telemetry.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
@@ -61,13 +65,21 @@ public class NexafoneClient {
     private final NexafoneApi.Voice voice;
     private final CachedAccessToken tokens;
 
+    private final Tracer tracer;
+
     @Inject
-    public NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters) {
-        this(config, json, meters, null);
+    public NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, Tracing tracing) {
+        this(config, json, meters, null, tracing.tracer());
     }
 
-    /** With the tokens given, or (null) fetched from the platform. */
+    /** With the tokens given, or (null) fetched from the platform; not traced. */
     NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, CachedAccessToken tokens) {
+        this(config, json, meters, tokens, Tracing.OFF);
+    }
+
+    private NexafoneClient(NexafoneConfig config, ObjectMapper json, MeterRegistry meters, CachedAccessToken tokens,
+                           Tracer tracer) {
+        this.tracer = tracer;
         this.config = config;
         this.json = json;
         this.meters = meters;
@@ -93,7 +105,9 @@ public class NexafoneClient {
         long backoff = config.retryBackoff().toMillis();
         for (int number = 1; ; number++) {
             String token;
-            try {
+            // The access token: from the cache, or fetched (the REST client's span of the fetch is its child).
+            Span tokenSpan = tracer.spanBuilder("nexafone.token").startSpan();
+            try (Scope current = tokenSpan.makeCurrent()) {
                 token = tokens.get();
             } catch (NexafoneException e) {
                 if (e.kind() == NexafoneException.Kind.AUTH_UNAVAILABLE && number < config.originateAttempts()) {
@@ -103,6 +117,8 @@ public class NexafoneClient {
                     continue;
                 }
                 throw e;
+            } finally {
+                tokenSpan.end();
             }
             long started = System.nanoTime();
             try (Response response = voice.originate("Bearer " + token, payload)) {

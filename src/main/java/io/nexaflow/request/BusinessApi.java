@@ -22,6 +22,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.nexaflow.telemetry.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -62,11 +68,18 @@ public class BusinessApi {
     private final AddressResolver resolver;
     private final HostCircuits circuits;
     private final MeterRegistry meters;
+    /** Spans of requests: method and host only, never the URL (a flow may put a caller's number in it). */
+    private Tracer tracer = Tracing.OFF;
+
+    static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
+    static final AttributeKey<String> HOST = AttributeKey.stringKey("server.address");
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("nexaflow.http.outcome");
 
     @Inject
-    public BusinessApi(Vertx vertx, NexaflowConfig config, MeterRegistry meters) {
+    public BusinessApi(Vertx vertx, NexaflowConfig config, MeterRegistry meters, Tracing tracing) {
         this(vertx, AddressPolicy.from(config.http()), AddressResolver.system(vertx), config.http().circuit().requests(),
-                config.http().circuit().failureRatio(), config.http().circuit().delay(), meters);
+                config.http().circuit().failureRatio(), config.http().circuit().delay(), meters, null);
+        this.tracer = tracing.tracer();
     }
 
     /**
@@ -89,8 +102,10 @@ public class BusinessApi {
         this.meters = meters;
         // Server certificates and host names are verified; SNI is sent even though the connection names an IP.
         // Up to 64 connections per host and address (Vert.x's default of 5 would queue a busy IVR's lookups).
+        // Vert.x's own client span is left out: it records the whole URL, and a flow's URL may hold a number or
+        // digits; send() makes a span of its own instead.
         HttpClientOptions options = new HttpClientOptions().setVerifyHost(true).setForceSni(true)
-                .setKeepAlive(true).setMaxRedirects(0);
+                .setKeepAlive(true).setMaxRedirects(0).setTracingPolicy(TracingPolicy.IGNORE);
         if (trust != null) {
             options.setTrustOptions(trust);
         }
@@ -104,6 +119,19 @@ public class BusinessApi {
 
     /** Sends the request; the stage always completes normally, with an {@link Answered} or a {@link Failed}. */
     public CompletionStage<RequestOutcome> send(OutboundRequest request) {
+        Span span = tracer.spanBuilder("business-api request").setSpanKind(SpanKind.CLIENT).startSpan();
+        if (!span.isRecording()) {
+            return exchange(request);
+        }
+        span.setAttribute(METHOD, request.method().name());
+        span.setAttribute(HOST, request.url().getHost() == null ? "" : request.url().getHost());
+        return exchange(request).whenComplete((outcome, error) -> {
+            span.setAttribute(OUTCOME, outcome.tag());
+            span.end();
+        });
+    }
+
+    private CompletionStage<RequestOutcome> exchange(OutboundRequest request) {
         long start = System.nanoTime();
         CompletionStage<RequestOutcome> outcome;
         try {

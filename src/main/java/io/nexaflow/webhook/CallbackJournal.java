@@ -7,6 +7,7 @@ import io.nexaflow.engine.RouteReason;
 import io.nexaflow.engine.Routing;
 import io.nexaflow.engine.Turn;
 import io.nexaflow.journal.Journal;
+import io.nexaflow.telemetry.CallContext;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -182,8 +183,10 @@ public class CallbackJournal {
                 durable = false;
             } else if (result instanceof CallbackWriteResult.Rejected rejected) {
                 // Recorded as CALLBACK_REJECTED by the store, in the same transaction.
-                LOG.warnf("journaled callback for call %s rejected on replay: %s", writes.get(i).call(),
-                        rejected.reason());
+                try (CallContext logged = CallContext.of(writes.get(i).call(), writes.get(i).platformCallId(), null)) {
+                    LOG.warnf("journaled callback for call %s rejected on replay: %s", writes.get(i).call(),
+                            rejected.reason());
+                }
             }
         }
         return durable;

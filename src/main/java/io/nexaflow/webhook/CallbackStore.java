@@ -11,6 +11,8 @@ import io.nexaflow.commit.GroupCommit;
 import io.nexaflow.config.NexaflowConfig;
 import io.nexaflow.engine.FlowProgram;
 import io.nexaflow.engine.Turn;
+import io.nexaflow.telemetry.Tracing;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -113,13 +115,15 @@ public class CallbackStore {
     private final GroupCommit<Write, CallbackWriteResult> commit;
     private final long stallAfterNanos;
 
-    public CallbackStore(AgroalDataSource dataSource, ObjectMapper json, NexaflowConfig config, MeterRegistry meters) {
+    public CallbackStore(AgroalDataSource dataSource, ObjectMapper json, NexaflowConfig config, MeterRegistry meters,
+                         Tracing tracing) {
         this.json = json;
         NexaflowConfig.Callback callback = config.callback();
         this.stallAfterNanos = callback.stallAfter().toNanos();
         this.commit = new GroupCommit<>(dataSource, this::write, CallbackWriteResult.Failed::new,
                 new GroupCommit.Names("callback-writer", "nexaflow.callback", "callback"),
-                new GroupCommit.Sizes(callback.queueCapacity(), callback.writers(), callback.maxBatch()), meters);
+                new GroupCommit.Sizes(callback.queueCapacity(), callback.writers(), callback.maxBatch()), meters,
+                tracing.tracer());
     }
 
     void start(@Observes StartupEvent startup) {

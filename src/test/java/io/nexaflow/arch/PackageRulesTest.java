@@ -44,7 +44,7 @@ class PackageRulesTest {
         noClasses().that().resideInAnyPackage("io.nexaflow.verb", "io.nexaflow.engine", "io.nexaflow.flow.model",
                         "io.nexaflow.state", "io.nexaflow.commit", "io.nexaflow.export", "io.nexaflow.nexafone",
                         "io.nexaflow.number", "io.nexaflow.problem", "io.nexaflow.config", "io.nexaflow.db", "io.nexaflow.api",
-                        "io.nexaflow.expr", "io.nexaflow.request", "io.nexaflow.turn")
+                        "io.nexaflow.expr", "io.nexaflow.request", "io.nexaflow.turn", "io.nexaflow.telemetry")
                 .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.flow", "io.nexaflow.call",
                         "io.nexaflow.webhook", "io.nexaflow.sandbox", "io.nexaflow.audit", "io.nexaflow.security",
                         "io.nexaflow.campaign")

@@ -10,8 +10,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The alerts component renders with the prod overlay and alerts on a journal that does not drain or is full, and
- * on a campaign whose originates are deferred or that runs behind its pace.
+ * The alerts component renders with the prod overlay and alerts on a journal that does not drain or is full, on a
+ * campaign whose originates are deferred or that runs behind its pace, on fallback answers, callback latency,
+ * failing originates and restarting pods. That their metrics exist is DashboardQueriesTest's concern.
  */
 class AlertsTest {
 
@@ -25,7 +26,8 @@ class AlertsTest {
                 .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream()).toList();
         assertThat(alerts).extracting(a -> a.get("alert"))
                 .containsExactlyInAnyOrder("NexaflowJournalNotDraining", "NexaflowJournalFull",
-                        "NexaflowCampaignHeldByNexafone", "NexaflowCampaignBehindPace");
+                        "NexaflowCampaignHeldByNexafone", "NexaflowCampaignBehindPace", "NexaflowCallbackFallbacks",
+                        "NexaflowCallbackLatencyHigh", "NexaflowOriginateFailures", "NexaflowPodRestarting");
         Map<String, Object> notDraining = alerts.stream().filter(a -> a.get("alert").equals("NexaflowJournalNotDraining"))
                 .findFirst().orElseThrow();
         // Prometheus names of the Micrometer meters io.nexaflow.journal.Journal registers.

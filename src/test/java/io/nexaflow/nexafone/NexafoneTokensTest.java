@@ -1,6 +1,7 @@
 package io.nexaflow.nexafone;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.nexaflow.support.LogCapture;
 import io.nexaflow.support.NexafoneStub;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -16,9 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -95,25 +93,10 @@ class NexafoneTokensTest {
     @Test
     void secretsNeverReachLogsEventsMetricsOrAnswers() {
         List<String> logged = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters())
-                        + " " + (record.getThrown() == null ? "" : record.getThrown()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
         List<String> answers = new ArrayList<>();
-        try {
+        try (LogCapture logs = LogCapture.of(record -> logged.add(String.valueOf(record.getMessage()) + " "
+                + java.util.Arrays.toString(record.getParameters()) + " "
+                + (record.getThrown() == null ? "" : record.getThrown())))) {
             nexafone.stubFor(post(AUTH).willReturn(okJson("{\"accessToken\":\"tok-very-secret-1\",\"expiresIn\":3600}")));
             answers.add(as("operator").body(CALL).post("/v1/calls").asString());
             nexafone.stubFor(post(ORIGINATE).willReturn(aResponse().withStatus(401)));
@@ -121,8 +104,6 @@ class NexafoneTokensTest {
             nexafone.stubFor(post(AUTH).willReturn(aResponse().withStatus(403).withBody("{\"message\":\"nope\"}")));
             TokenCache.forget();
             answers.add(as("operator").body(CALL).post("/v1/calls").asString());
-        } finally {
-            root.removeHandler(capture);
         }
         String events = String.valueOf(em.createNativeQuery("SELECT string_agg(payload::text, ' ') FROM call_event")
                 .getSingleResult());
