@@ -38,7 +38,8 @@ import java.util.function.Function;
  * completes a batch every few milliseconds even when each takes longer), and is not stalled.
  * <p>
  * Traced when tracing is on: a write remembers the span current when it was queued, and its batch is a span of
- * its own ({@code <what> batch}) linked to each of them, under which the JDBC instrumentation puts its spans.
+ * its own ({@code <what> batch}) in the trace of the first sampled write and linked to each of them, under which
+ * the JDBC instrumentation puts its spans.
  *
  * @param <W> what is written
  * @param <R> what each write's future completes with
@@ -246,13 +247,18 @@ public final class GroupCommit<W, R> {
         }
     }
 
-    /** The batch's span, linked to the spans its writes were queued under; a no-op unless one of them is traced. */
+    /**
+     * The batch's span, linked to the sampled spans its writes were queued under: a no-op unless one of them is
+     * sampled. It is the child of the first of them, so that a sampled callback's trace always holds its write (a
+     * root span would be sampled again, at the configured ratio, and mostly dropped).
+     */
     private Span batchSpan(List<Pending<W, R>> batch) {
         SpanBuilder span = null;
         for (Pending<W, R> pending : batch) {
-            if (pending.queuedBy.isValid()) {
+            if (pending.queuedBy.isSampled()) {
                 if (span == null) {
-                    span = tracer.spanBuilder(names.what() + " batch").setParent(Context.root())
+                    span = tracer.spanBuilder(names.what() + " batch")
+                            .setParent(Context.root().with(Span.wrap(pending.queuedBy)))
                             .setAttribute(BATCH_SIZE, (long) batch.size());
                 }
                 span.addLink(pending.queuedBy);

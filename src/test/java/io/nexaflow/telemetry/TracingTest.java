@@ -108,6 +108,9 @@ class TracingTest {
         // The group commit's batch links to the write it took; the JDBC instrumentation's spans are its children.
         SpanData batch = awaitSpan(s -> s.getName().equals("callback batch") && s.getLinks().stream()
                 .map(LinkData::getSpanContext).anyMatch(l -> l.getSpanId().equals(write.getSpanId())));
+        // The only sampled write in its batch, so the batch is in this callback's trace (not a new root trace that
+        // the ratio sampler would mostly drop).
+        assertThat(batch.getTraceId()).isEqualTo(callback.getTraceId());
         SpanData statement = awaitSpan(s -> s.getParentSpanId().equals(batch.getSpanId())
                 && s.getKind() == SpanKind.CLIENT);
         assertThat(statement.getAttributes().get(AttributeKey.stringKey("db.system.name")) != null
