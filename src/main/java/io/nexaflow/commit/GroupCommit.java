@@ -248,12 +248,14 @@ public final class GroupCommit<W, R> {
     }
 
     /**
-     * The batch's span, linked to the sampled spans its writes were queued under: a no-op unless one of them is
-     * sampled. It is the child of the first of them, so that a sampled callback's trace always holds its write (a
-     * root span would be sampled again, at the configured ratio, and mostly dropped).
+     * The batch's span, linked to the sampled spans its writes were queued under, and the child of the first of
+     * them, so that a sampled callback's trace always holds its write (a root span would be sampled again, at the
+     * configured ratio, and mostly dropped). When none is sampled, the first unsampled one stands as the current
+     * span instead of a new one: the JDBC spans under it are then dropped with it, rather than sampled as roots.
      */
     private Span batchSpan(List<Pending<W, R>> batch) {
         SpanBuilder span = null;
+        SpanContext unsampled = null;
         for (Pending<W, R> pending : batch) {
             if (pending.queuedBy.isSampled()) {
                 if (span == null) {
@@ -262,9 +264,14 @@ public final class GroupCommit<W, R> {
                             .setAttribute(BATCH_SIZE, (long) batch.size());
                 }
                 span.addLink(pending.queuedBy);
+            } else if (unsampled == null && pending.queuedBy.isValid()) {
+                unsampled = pending.queuedBy;
             }
         }
-        return span == null ? Span.getInvalid() : span.startSpan();
+        if (span != null) {
+            return span.startSpan();
+        }
+        return unsampled == null ? Span.getInvalid() : Span.wrap(unsampled);
     }
 
     private static <W, R> List<W> writes(List<Pending<W, R>> batch) {
