@@ -13,8 +13,6 @@ import io.nexaflow.campaign.CampaignDtos.ContactView;
 import io.nexaflow.export.ExportFormat;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.core.Context;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import io.nexaflow.campaign.CampaignDtos.ImportResult;
@@ -92,16 +90,16 @@ public class CampaignResource {
     static final String EXPORTED_CSV = "id,number,state,attempts,lastOutcome,lastError,lastCallId,path,variables,"
             + "collected\r\n1,+919650612345,COMPLETED,1,ANSWERED,,0b0f8a8e-6f43-4c1e-9b1f-1f3c1e1a2b3c,"
             + "greet > menu > paid > bye,\"{\"\"name\"\":\"\"Asha\"\"}\",\"{\"\"name\"\":\"\"Asha\"\",\"\"choice\"\":\"\"1\"\"}\"\r\n";
-    private static final java.time.Duration PROGRESS_EVERY = java.time.Duration.ofSeconds(1);
-
     /** A campaign's contacts page when no size is asked for. */
     private static final int CONTACTS_PER_PAGE = 100;
 
     private final CampaignService campaigns;
+    private final ProgressStream progress;
     private final SecurityIdentity identity;
 
-    public CampaignResource(CampaignService campaigns, SecurityIdentity identity) {
+    public CampaignResource(CampaignService campaigns, ProgressStream progress, SecurityIdentity identity) {
         this.campaigns = campaigns;
+        this.progress = progress;
         this.identity = identity;
     }
 
@@ -229,19 +227,7 @@ public class CampaignResource {
                     schema = @Schema(implementation = CampaignView.class)))
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public Multi<CampaignView> progress(@PathParam("id") UUID id) {
-        CampaignView first = campaigns.get(id); // a 404 problem before the stream begins
-        if (ended(first)) {
-            return Multi.createFrom().item(first);
-        }
-        return Multi.createBy().repeating()
-                .uni(() -> Uni.createFrom().item(() -> campaigns.get(id))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .withDelay(PROGRESS_EVERY)
-                .whilst(view -> !ended(view));
-    }
-
-    private static boolean ended(CampaignView campaign) {
-        return !Campaign.State.OPEN.contains(campaign.state());
+        return progress.follow(id);
     }
 
     @POST
