@@ -27,18 +27,36 @@ public final class Diagram {
         }
         var out = new StringBuilder("graph TD\n");
         flow.nodes().forEach((id, node) -> out.append("    ").append(ids.get(id)).append(shape(id, node)).append('\n'));
-        flow.nodes().forEach((id, node) -> edges(node).forEach((target, labels) -> {
-            out.append("    ").append(ids.get(id)).append(" -->");
-            if (!labels.isEmpty()) {
-                out.append("|\"").append(escape(String.join(", ", labels))).append("\"|");
+        for (Arrow arrow : arrows(flow)) {
+            out.append("    ").append(ids.get(arrow.from())).append(" -->");
+            if (arrow.label() != null) {
+                out.append("|\"").append(escape(arrow.label())).append("\"|");
             }
-            out.append(' ').append(ids.getOrDefault(target, "missing")).append('\n');
-        }));
+            out.append(' ').append(ids.getOrDefault(arrow.to(), "missing")).append('\n');
+        }
         if (ids.containsKey(flow.start())) {
             out.append("    classDef start stroke-width:3px\n");
             out.append("    class ").append(ids.get(flow.start())).append(" start\n");
         }
         return out.toString();
+    }
+
+    /**
+     * One arrow of the diagram: the ways from one node to another, their labels joined ({@code "1, default"}),
+     * or a null label for {@code next}.
+     */
+    public record Arrow(String from, String to, String label) {
+    }
+
+    /**
+     * The diagram's arrows, node by node in the definition's order: what a drawing (or the counts put on it, as
+     * analytics.FlowAnalytics does) takes as the flow's edges. Parallel ways to one node share one arrow.
+     */
+    public static List<Arrow> arrows(FlowDefinition flow) {
+        List<Arrow> arrows = new ArrayList<>();
+        flow.nodes().forEach((id, node) -> edges(node).forEach((target, labels) ->
+                arrows.add(new Arrow(id, target, labels.isEmpty() ? null : String.join(", ", labels)))));
+        return arrows;
     }
 
     private static String shape(String id, Node node) {
