@@ -1,9 +1,13 @@
 package io.nexaflow.campaign;
 
+import io.nexaflow.analytics.AnalyticsRange;
+import io.nexaflow.analytics.FlowAnalytics;
+import io.nexaflow.analytics.FlowAnalyticsView;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
 import io.nexaflow.api.PageRequest;
+import io.nexaflow.call.CallFilter;
 import io.nexaflow.campaign.Campaign.Action;
 import io.nexaflow.campaign.Campaign.ContactState;
 import io.nexaflow.campaign.CampaignDtos.CampaignRequest;
@@ -46,6 +50,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -95,11 +101,14 @@ public class CampaignResource {
 
     private final CampaignService campaigns;
     private final ProgressStream progress;
+    private final FlowAnalytics analytics;
     private final SecurityIdentity identity;
 
-    public CampaignResource(CampaignService campaigns, ProgressStream progress, SecurityIdentity identity) {
+    public CampaignResource(CampaignService campaigns, ProgressStream progress, FlowAnalytics analytics,
+                            SecurityIdentity identity) {
         this.campaigns = campaigns;
         this.progress = progress;
+        this.analytics = analytics;
         this.identity = identity;
     }
 
@@ -211,6 +220,31 @@ public class CampaignResource {
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public Response export(@PathParam("id") UUID id, @Context HttpHeaders headers) {
         return campaigns.export(id, ExportFormat.accepting(headers.getAcceptableMediaTypes()), who()).download();
+    }
+
+    @GET
+    @Path("{id}/analytics")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "getCampaignAnalytics", summary = "Per-node analytics of a campaign's calls",
+            description = "`GET /v1/flows/{id}/analytics` over the calls this campaign placed, on the revision it "
+            + "pinned at start (before its start: the flow's published one, with no calls). `from` defaults to the "
+            + "campaign's start (at most 92 days before `to`), `to` to now.")
+    @APIResponse(responseCode = "200", description = "The analytics")
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public FlowAnalyticsView analytics(@PathParam("id") UUID id, @BeanParam AnalyticsRange range) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        range.parse(errors);
+        CallFilter.Params.refuse(errors);
+        CampaignView campaign = campaigns.get(id);
+        Instant to = range.until() != null ? range.until() : Instant.now();
+        Instant from = range.since();
+        if (from == null && campaign.startedAt() != null) {
+            Instant earliest = to.minus(FlowAnalytics.MAX_SPAN);
+            from = campaign.startedAt().isBefore(earliest) ? earliest : campaign.startedAt();
+        }
+        return analytics.compute(campaign.flowId(), campaign.flowVersion(), from, to, Campaign.caller(id));
     }
 
     @GET

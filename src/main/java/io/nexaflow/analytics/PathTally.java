@@ -1,0 +1,260 @@
+package io.nexaflow.analytics;
+
+import io.nexaflow.analytics.FlowAnalyticsView.EdgeStats;
+import io.nexaflow.analytics.FlowAnalyticsView.KeyStats;
+import io.nexaflow.analytics.FlowAnalyticsView.NodeStats;
+import io.nexaflow.call.Call;
+import io.nexaflow.engine.Diagram;
+import io.nexaflow.engine.RouteReason;
+import io.nexaflow.flow.model.FlowDefinition;
+import io.nexaflow.flow.model.Node;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Counts one revision's calls from their audit events, call by call (events in order): the per-node and per-arrow
+ * figures of {@link FlowAnalyticsView}. No database here, so its rules are tested with plain events.
+ */
+final class PathTally {
+
+    /**
+     * One audit event of a call, as FlowAnalytics reads it: a step of the path ({@code entered}: the ORIGINATING
+     * event or a DTMF), or an http node's request ({@code ok}).
+     *
+     * @param node    DTMF: the gather that took the input; HTTP_REQUEST: the http node
+     * @param digits  DTMF: the input after the terminator ("" on timeout); masked for a sensitive gather
+     */
+    record Event(UUID call, Call.Status status, String type, String node, Instant at, RouteReason reason,
+                 String digits, String target, List<String> entered, List<String> exhausted, Boolean ok) {
+    }
+
+    private static final class Counts {
+        long entered;
+        long visits;
+        long invalid;
+        long timeout;
+        long maxAttempts;
+        long httpErrors;
+        long ended;
+        long waiting;
+        final Map<List<String>, Long> keys = new LinkedHashMap<>();
+        long[] waits = new long[8];
+        int waitCount;
+
+        void waited(long ms) {
+            if (waitCount == waits.length) {
+                waits = Arrays.copyOf(waits, waitCount * 2);
+            }
+            waits[waitCount++] = ms;
+        }
+
+        Long median() {
+            if (waitCount == 0) {
+                return null;
+            }
+            long[] sorted = Arrays.copyOf(waits, waitCount);
+            Arrays.sort(sorted);
+            return sorted[(waitCount - 1) / 2];
+        }
+    }
+
+    private final FlowDefinition flow;
+    private final Map<String, Counts> nodes = new LinkedHashMap<>();
+    private final List<Diagram.Arrow> arrows;
+    private final Map<List<String>, Integer> arrowIndex = new HashMap<>();
+    private final long[] arrowCalls;
+    private long placed;
+    private long keyPresses;
+
+    private UUID call;
+    private Call.Status status;
+    private boolean answered;
+    private final List<String> path = new ArrayList<>();
+    private final Set<String> seen = new HashSet<>();
+    private final Set<Integer> taken = new HashSet<>();
+    private Instant lastStep;
+
+    PathTally(FlowDefinition flow) {
+        this.flow = flow;
+        flow.nodes().keySet().forEach(id -> nodes.put(id, new Counts()));
+        this.arrows = Diagram.arrows(flow);
+        for (int i = 0; i < arrows.size(); i++) {
+            arrowIndex.put(List.of(arrows.get(i).from(), arrows.get(i).to()), i);
+        }
+        this.arrowCalls = new long[arrows.size()];
+    }
+
+    /** The next event; a call's events come together, oldest first. */
+    void add(Event e) {
+        if (!e.call().equals(call)) {
+            finishCall();
+            call = e.call();
+            status = e.status();
+        }
+        if ("HTTP_REQUEST".equals(e.type())) {
+            if (Boolean.FALSE.equals(e.ok()) && nodes.containsKey(e.node())) {
+                nodes.get(e.node()).httpErrors++;
+            }
+            return;
+        }
+        if ("DTMF".equals(e.type())) {
+            answered = true;
+            press(e);
+        }
+        lastStep = e.at();
+        for (String node : e.entered() == null ? List.<String>of() : e.entered()) {
+            step(node);
+        }
+    }
+
+    private void press(PathTally.Event e) {
+        keyPresses++;
+        Counts at = nodes.get(e.node());
+        if (at == null) {
+            return;
+        }
+        if (lastStep != null && e.at() != null) {
+            at.waited(Math.max(0, Duration.between(lastStep, e.at()).toMillis()));
+        }
+        String digits = e.digits() == null ? "" : e.digits();
+        if (e.reason() == RouteReason.MATCH || e.reason() == RouteReason.DEFAULT) {
+            at.keys.merge(List.of(routeName(e), String.valueOf(e.target())), 1L, Long::sum);
+        } else if (digits.isEmpty()) {
+            at.timeout++;
+        } else {
+            at.invalid++;
+        }
+        for (String gather : e.exhausted() == null ? List.<String>of() : e.exhausted()) {
+            if (nodes.containsKey(gather)) {
+                nodes.get(gather).maxAttempts++;
+            }
+        }
+    }
+
+    /** The route as the flow names it: its digits, or "default"; masked digits are never shown. */
+    private String routeName(Event e) {
+        if (e.reason() == RouteReason.DEFAULT) {
+            return "default";
+        }
+        if (flow.node(e.node()) instanceof Node.Gather gather) {
+            if (gather.routes().containsKey(e.digits())) {
+                return e.digits();
+            }
+            List<String> leading = gather.routes().entrySet().stream()
+                    .filter(r -> Objects.equals(r.getValue(), e.target())).map(Map.Entry::getKey).toList();
+            if (leading.size() == 1) {
+                return leading.get(0);
+            }
+        }
+        return "masked";
+    }
+
+    private void step(String node) {
+        if (!path.isEmpty()) {
+            Integer arrow = arrowIndex.get(List.of(path.get(path.size() - 1), node));
+            if (arrow != null && taken.add(arrow)) {
+                arrowCalls[arrow]++;
+            }
+        }
+        path.add(node);
+        Counts counts = nodes.get(node);
+        if (counts != null) {
+            counts.visits++;
+            if (seen.add(node)) {
+                counts.entered++;
+            }
+        }
+    }
+
+    /** Whether the call's path counts: a caller heard it (FAILED and unanswered placing calls never rang). */
+    private boolean reachedACaller() {
+        return answered || status == Call.Status.IN_PROGRESS || status == Call.Status.COMPLETED;
+    }
+
+    private void finishCall() {
+        if (call != null) {
+            if (reachedACaller()) {
+                placed++;
+                if (!path.isEmpty() && nodes.containsKey(path.get(path.size() - 1))) {
+                    Counts last = nodes.get(path.get(path.size() - 1));
+                    if (Call.Status.RUNNING.contains(status)) {
+                        last.waiting++;
+                    } else {
+                        last.ended++;
+                    }
+                }
+            } else {
+                undo();
+            }
+        }
+        call = null;
+        status = null;
+        answered = false;
+        path.clear();
+        seen.clear();
+        taken.clear();
+        lastStep = null;
+    }
+
+    /** A call that never reached a caller: its planned first turn is not counted as entered. */
+    private void undo() {
+        for (String node : path) {
+            Counts counts = nodes.get(node);
+            if (counts != null) {
+                counts.visits--;
+            }
+        }
+        for (String node : seen) {
+            Counts counts = nodes.get(node);
+            if (counts != null) {
+                counts.entered--;
+            }
+        }
+        for (int arrow : taken) {
+            arrowCalls[arrow]--;
+        }
+    }
+
+    long placed() {
+        finishCall();
+        return placed;
+    }
+
+    long keyPresses() {
+        return keyPresses;
+    }
+
+    List<NodeStats> nodes() {
+        finishCall();
+        List<NodeStats> out = new ArrayList<>(nodes.size());
+        nodes.forEach((id, c) -> {
+            List<KeyStats> keys = new ArrayList<>();
+            c.keys.forEach((route, n) -> keys.add(new KeyStats(route.get(0), route.get(1), n)));
+            keys.sort(java.util.Comparator.comparing(KeyStats::keys).thenComparing(KeyStats::to));
+            out.add(new NodeStats(id, flow.node(id).type().id(), c.entered, c.visits, keys, c.invalid, c.timeout,
+                    c.maxAttempts, c.httpErrors, c.ended, c.waiting, c.median()));
+        });
+        return out;
+    }
+
+    List<EdgeStats> edges() {
+        finishCall();
+        List<EdgeStats> out = new ArrayList<>(arrows.size());
+        for (int i = 0; i < arrows.size(); i++) {
+            Diagram.Arrow a = arrows.get(i);
+            out.add(new EdgeStats(a.from(), a.to(), a.label(), arrowCalls[i]));
+        }
+        return out;
+    }
+}
