@@ -80,8 +80,24 @@ class PackageRulesTest {
                         "io.nexaflow.nexafone..", "io.nexaflow.state..", "io.nexaflow.engine..",
                         "io.nexaflow.request..")
                 .check(main);
-        noClasses().that().resideOutsideOfPackage("io.nexaflow.campaign")
+        noClasses().that().resideOutsideOfPackages("io.nexaflow.campaign", "io.nexaflow.console")
                 .should().dependOnClassesThat().resideInAPackage("io.nexaflow.campaign")
+                .check(main);
+    }
+
+    /**
+     * The console is the top: it reads what the API reads, through the same owners (flows, calls, campaigns,
+     * analytics, the engine's diagram), and nothing imports it; it never reaches the packages that run a call.
+     */
+    @Test
+    void theConsoleIsTheTopAndOnlyReads() {
+        noClasses().that().resideOutsideOfPackage("io.nexaflow.console")
+                .should().dependOnClassesThat().resideInAPackage("io.nexaflow.console")
+                .check(main);
+        noClasses().that().resideInAPackage("io.nexaflow.console")
+                .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.webhook..", "io.nexaflow.sandbox..",
+                        "io.nexaflow.audit..", "io.nexaflow.journal..", "io.nexaflow.turn..", "io.nexaflow.nexafone..",
+                        "io.nexaflow.state..", "io.nexaflow.request..", "io.nexaflow.commit..")
                 .check(main);
     }
 }

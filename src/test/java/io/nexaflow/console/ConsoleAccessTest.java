@@ -1,0 +1,130 @@
+package io.nexaflow.console;
+
+import io.nexaflow.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.nexaflow.support.Api.admin;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console's sign-in over plain HTTP (the browser tests drive the same pages through Chromium): the cookie it
+ * sets, what it refuses, and that the script and Mermaid are served by the service itself.
+ */
+@QuarkusTest
+class ConsoleAccessTest {
+
+    @Test
+    void signingInSetsAStrictHttpOnlyCookieThatIsNotTheKey() {
+        String key = Api.key("auditor");
+        Response answer = signIn(key);
+
+        assertThat(answer.statusCode()).isEqualTo(303);
+        assertThat(answer.header("Location")).endsWith("/console");
+        String cookie = answer.header("Set-Cookie");
+        String value = answer.cookie("nexaflow_console");
+        assertThat(cookie).isEqualTo("nexaflow_console=" + value + "; Path=/console; Max-Age=28800; HttpOnly; "
+                + "SameSite=Strict");
+        assertThat(value).doesNotContain(key).doesNotContain(key.substring(4));
+
+        Response flows = RestAssured.given().redirects().follow(false).cookie("nexaflow_console", value)
+                .get("/console/flows");
+        assertThat(flows.statusCode()).isEqualTo(200);
+        assertThat(flows.contentType()).isEqualTo("text/html;charset=UTF-8");
+        assertThat(flows.asString()).contains("test-auditor (auditor)").doesNotContain(key);
+        assertThat(flows.header("Content-Security-Policy")).isEqualTo(ConsoleGate.CONTENT_SECURITY_POLICY);
+        assertThat(flows.header("Cache-Control")).isEqualTo("no-store");
+    }
+
+    @Test
+    void withoutAValidSessionEveryPageSendsToTheSignInPage() {
+        for (String path : List.of("/console", "/console/flows", "/console/calls", "/console/dtmf",
+                "/console/campaigns", "/console/calls/export.csv")) {
+            Response answer = RestAssured.given().redirects().follow(false).get(path);
+            assertThat(answer.statusCode()).as(path).isEqualTo(303);
+            assertThat(answer.header("Location")).as(path).endsWith("/console/login");
+        }
+        Response forged = RestAssured.given().redirects().follow(false).cookie("nexaflow_console", "AQ" + "A".repeat(70))
+                .get("/console/flows");
+        assertThat(forged.statusCode()).isEqualTo(303);
+        assertThat(forged.header("Set-Cookie")).isEqualTo("nexaflow_console=; Path=/console; Max-Age=0; HttpOnly; "
+                + "SameSite=Strict");
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedAndARevokedKeysSessionEnds() {
+        Response unknown = signIn("nxf_not-a-key-at-all");
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(unknown.header("Set-Cookie")).isNull();
+        assertThat(unknown.asString()).contains("That API key is unknown or revoked.");
+
+        Map<String, Object> created = admin().body(Map.of("name", "console-revoked", "role", "auditor"))
+                .post("/v1/keys").then().statusCode(201).extract().as(Map.class);
+        String session = signIn((String) created.get("key")).cookie("nexaflow_console");
+        assertThat(page(session, "/console/flows").statusCode()).isEqualTo(200);
+
+        admin().delete("/v1/keys/" + created.get("id")).then().statusCode(204);
+        Response after = page(session, "/console/flows");
+        assertThat(after.statusCode()).isEqualTo(303);
+        assertThat(after.header("Location")).endsWith("/console/login");
+        assertThat(signIn((String) created.get("key")).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void rolesAreTheApisAnOperatorMayNotReadCallLists() {
+        String operator = signIn(Api.key("operator")).cookie("nexaflow_console");
+        assertThat(page(operator, "/console/flows").statusCode()).isEqualTo(200);
+        assertThat(page(operator, "/console/campaigns").statusCode()).isEqualTo(200);
+        for (String path : List.of("/console/calls", "/console/dtmf", "/console/dtmf/export.csv")) {
+            Response refused = page(operator, path);
+            assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(refused.asString()).as(path).contains("may not read this page");
+        }
+        String auditor = signIn(Api.key("auditor")).cookie("nexaflow_console");
+        Response export = page(auditor, "/console/dtmf/export.csv?flowId=00000000-0000-0000-0000-000000000001");
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.asString()).isEqualTo("seq,at,call,callId,flowId,flowVersion,from,to,node,attempt,digits,"
+                + "route,reason\r\n");
+    }
+
+    @Test
+    void aBadFilterIsA400PageNamingIt() {
+        String auditor = signIn(Api.key("auditor")).cookie("nexaflow_console");
+        Response bad = page(auditor, "/console/calls?flowVersion=x&status=RINGING_ALL");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.contentType()).isEqualTo("text/html;charset=UTF-8");
+        assertThat(bad.asString()).contains("?flowVersion").contains("&#39;x&#39; is not a number")
+                .contains("?status");
+    }
+
+    @Test
+    void signingOutClearsTheCookieAndIsAPostOnly() {
+        Response out = RestAssured.given().redirects().follow(false).post("/console/logout");
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.header("Set-Cookie")).isEqualTo("nexaflow_console=; Path=/console; Max-Age=0; HttpOnly; "
+                + "SameSite=Strict");
+        assertThat(RestAssured.given().redirects().follow(false).get("/console/logout").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void theScriptsAreServedByTheServiceFromItsOwnFilesAndTheMermaidWebJar() {
+        Response mermaid = RestAssured.get("/webjars/mermaid/11.14.0/dist/mermaid.min.js");
+        assertThat(mermaid.statusCode()).isEqualTo(200);
+        assertThat(mermaid.asString().length()).isGreaterThan(1_000_000);
+        assertThat(RestAssured.get("/console/assets/console.js").statusCode()).isEqualTo(200);
+        assertThat(RestAssured.get("/console/assets/console.css").statusCode()).isEqualTo(200);
+    }
+
+    static Response signIn(String key) {
+        return RestAssured.given().redirects().follow(false).formParam("key", key).post("/console/login");
+    }
+
+    static Response page(String session, String path) {
+        return RestAssured.given().redirects().follow(false).cookie("nexaflow_console", session).get(path);
+    }
+}
