@@ -46,7 +46,7 @@ public class FlowDiagrams {
         Set<String> dropOff = new HashSet<>();
         for (FlowAnalyticsView.NodeStats node : counted.nodes()) {
             entered.put(node.node(), node.entered());
-            String note = node.entered() + " calls";
+            String note = node.entered() + (node.entered() == 1 ? " call" : " calls");
             if (node.ended() > 0) {
                 long share = percent(node.ended(), node.entered());
                 note += ", " + node.ended() + " ended here (" + share + "%)";

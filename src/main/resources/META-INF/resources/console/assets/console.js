@@ -4,7 +4,12 @@
   'use strict';
 
   function drawDiagrams() {
-    if (!window.mermaid || !document.querySelector('pre.mermaid')) {
+    if (!document.querySelector('pre.mermaid')) {
+      document.body.setAttribute('data-diagrams', 'none');
+      return;
+    }
+    if (!window.mermaid) {
+      document.body.setAttribute('data-diagrams', 'failed');
       return;
     }
     window.mermaid.initialize({
@@ -14,11 +19,23 @@
       flowchart: { useMaxWidth: false, htmlLabels: true, nodeSpacing: 30, rankSpacing: 45 }
     });
     window.mermaid.run({ querySelector: 'pre.mermaid' }).then(function () {
+      document.querySelectorAll('.diagram').forEach(showStart);
       document.body.setAttribute('data-diagrams', 'drawn');
     }, function (error) {
       document.body.setAttribute('data-diagrams', 'failed');
       console.error(error);
     });
+  }
+
+  // A wide diagram scrolls sideways: begin with its start node in view rather than its left edge.
+  function showStart(container) {
+    var start = container.querySelector('g.node.start');
+    if (!start || container.scrollWidth <= container.clientWidth) {
+      return;
+    }
+    var node = start.getBoundingClientRect();
+    var box = container.getBoundingClientRect();
+    container.scrollLeft += node.left - box.left - (container.clientWidth - node.width) / 2;
   }
 
   // One EventSource per open campaign; the stream ends by itself once the campaign does.
