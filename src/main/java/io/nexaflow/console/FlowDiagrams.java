@@ -46,7 +46,7 @@ public class FlowDiagrams {
         Set<String> dropOff = new HashSet<>();
         for (FlowAnalyticsView.NodeStats node : counted.nodes()) {
             entered.put(node.node(), node.entered());
-            String note = node.entered() + (node.entered() == 1 ? " call" : " calls");
+            String note = calls(node.entered());
             if (node.ended() > 0) {
                 long share = percent(node.ended(), node.entered());
                 note += ", " + node.ended() + " ended here (" + share + "%)";
@@ -63,9 +63,13 @@ public class FlowDiagrams {
         for (FlowAnalyticsView.EdgeStats edge : counted.edges()) {
             long from = entered.getOrDefault(edge.from(), 0L);
             edgeNotes.put(new Diagram.Edge(edge.from(), edge.to()),
-                    edge.calls() + " (" + percent(edge.calls(), from) + "%)");
+                    calls(edge.calls()) + " (" + percent(edge.calls(), from) + "%)");
         }
         return Diagram.mermaid(definition, new Diagram.Overlay(notes, edgeNotes, Set.of(), Set.of(), dropOff));
+    }
+
+    private static String calls(long count) {
+        return count + (count == 1 ? " call" : " calls");
     }
 
     /** A whole percentage; 0 of 0 is 0. */

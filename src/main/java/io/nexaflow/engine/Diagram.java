@@ -55,7 +55,7 @@ public final class Diagram {
         for (Arrow arrow : arrows(flow)) {
             Edge edge = new Edge(arrow.from(), arrow.to());
             String note = overlay.edgeNotes().get(edge);
-            String label = note == null ? arrow.label() : arrow.label() == null ? note : arrow.label() + ", " + note;
+            String label = note == null ? arrow.label() : arrow.label() == null ? note : arrow.label() + ": " + note;
             out.append("    ").append(ids.get(arrow.from())).append(" -->");
             if (label != null) {
                 out.append("|\"").append(escape(label)).append("\"|");

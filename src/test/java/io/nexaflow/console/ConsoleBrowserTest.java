@@ -82,8 +82,9 @@ class ConsoleBrowserTest {
                 "feedback", "1 call",
                 "invalid", "0 calls",
                 "bye", "3 calls, 3 ended here (100%)"));
-        assertThat(edgeLabels()).containsExactlyInAnyOrder("1 (100%)", "1 (100%)", "0 (0%)", "1, 2 (67%)",
-                "2, 1 (33%)", "onTimeout, onInvalid, 0 (0%)", "2 (100%)", "3 (100%)");
+        assertThat(edgeLabels()).containsExactlyInAnyOrder("1 call (100%)", "1 call (100%)", "0 calls (0%)",
+                "1: 2 calls (67%)", "2: 1 call (33%)", "onTimeout, onInvalid: 0 calls (0%)", "2 calls (100%)",
+                "3 calls (100%)");
         assertThat(browser.driver.findElement(By.id("summary")).getText()).startsWith("3 calls (3 completed,");
         assertThat(browser.driver.findElements(By.cssSelector("#revisions tbody tr"))).hasSize(1);
         assertThat(browser.driver.getPageSource()).doesNotContain(key);

@@ -69,7 +69,7 @@ class DiagramTest {
     void anOverlayAddsNotesHighlightsAndDropOffMarks() {
         var overlay = new Diagram.Overlay(
                 Map.of("menu", "40 calls, 25% hung up", "nowhere", "ignored"),
-                Map.of(new Diagram.Edge("menu", "thanks"), "30 (75%)"),
+                Map.of(new Diagram.Edge("menu", "thanks"), "30 calls (75%)"),
                 Set.of("welcome", "menu", "thanks"),
                 Set.of(new Diagram.Edge("welcome", "menu"), new Diagram.Edge("menu", "thanks")),
                 Set.of("menu"));
@@ -88,7 +88,7 @@ class DiagramTest {
                     n0 --> n2
                     n2 --> n1
                     n3 --> n1
-                    n4 -->|"1, 30 #40;75#37;#41;"| n5
+                    n4 -->|"1: 30 calls #40;75#37;#41;"| n5
                     n4 -->|"2"| n0
                     n4 -->|"onTimeout, onInvalid"| n3
                     n5 --> n1
