@@ -120,6 +120,39 @@ class ConsoleAccessTest {
         assertThat(RestAssured.get("/console/assets/console.css").statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void theProgressBarsFollowTheCampaignsProgressStreamWithTheSession() {
+        String flow = io.nexaflow.support.Flows.publishedSeed();
+        String campaign = Api.as("operator").body(CAMPAIGN.formatted(flow)).post("/v1/campaigns").then()
+                .statusCode(201).extract().path("id");
+        Api.as("operator").contentType("text/csv").body("number\n+919650612301\n+919650612302\n+919650612303\n")
+                .post("/v1/campaigns/" + campaign + "/contacts").then().statusCode(200);
+        Api.as("operator").post("/v1/campaigns/" + campaign + "/cancel").then().statusCode(200);
+        String session = signIn(Api.key("auditor")).cookie("nexaflow_console");
+
+        Response stream = RestAssured.given().cookie("nexaflow_console", session).accept("text/event-stream")
+                .get("/console/campaigns/" + campaign + "/progress");
+        assertThat(stream.statusCode()).isEqualTo(200);
+        List<String> events = stream.asString().lines().filter(l -> l.startsWith("data:"))
+                .map(l -> l.substring("data:".length())).toList();
+        assertThat(events).hasSize(1);
+        assertThat(io.nexaflow.support.Flows.parse(events.get(0))).isEqualTo(io.nexaflow.support.Flows.parse("""
+                {"id": "%s", "state": "CANCELLED", "percent": 100, "total": 3,
+                 "states": {"PENDING": 0, "DIALING": 0, "IN_PROGRESS": 0, "COMPLETED": 0, "NO_ANSWER": 0,
+                            "FAILED": 0, "RETRY_WAIT": 0, "CANCELLED": 3, "SUPPRESSED": 0}}""".formatted(campaign)));
+
+        assertThat(page(session, "/console/campaigns").asString())
+                .contains("data-progress=\"/console/campaigns/" + campaign + "/progress\" data-state=\"CANCELLED\"");
+        Response anonymous = RestAssured.given().redirects().follow(false).accept("text/event-stream")
+                .get("/console/campaigns/" + campaign + "/progress");
+        assertThat(anonymous.statusCode()).isEqualTo(303);
+    }
+
+    private static final String CAMPAIGN = """
+            {"name": "console progress", "flowId": "%s", "from": "+911203135800", "timezone": "Asia/Kolkata",
+             "windows": [{"days": ["SUN", "MON"], "start": "09:00", "end": "21:00"}],
+             "callsPerSecond": 1, "maxConcurrent": 5}""";
+
     static Response signIn(String key) {
         return RestAssured.given().redirects().follow(false).formParam("key", key).post("/console/login");
     }
