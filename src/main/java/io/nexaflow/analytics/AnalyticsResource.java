@@ -24,11 +24,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** {@code GET /v1/flows/{id}/analytics}: a read for auditors and up, as the other flow reads. */
+/**
+ * {@code GET /v1/flows/{id}/analytics}: a read of the audit trail, so for auditors (and admins), as the call and
+ * DTMF lists; operators see their campaigns' analytics through the campaign.
+ */
 @Path("/v1/flows/{id}/analytics")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Flows")
 @SecurityRequirement(name = OpenApiDocument.API_KEY)
+@APIResponse(responseCode = "401", ref = OpenApiDocument.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = OpenApiDocument.FORBIDDEN)
 public class AnalyticsResource {
 
     private final FlowAnalytics analytics;
@@ -38,7 +43,7 @@ public class AnalyticsResource {
     }
 
     @GET
-    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @RolesAllowed(Roles.AUDITOR)
     @Operation(operationId = "getFlowAnalytics", summary = "Per-node analytics of a flow",
             description = "What the calls of one revision did, node by node: calls that entered each node, the "
             + "inputs per route of each gather, invalid inputs, timeouts, attempts run out, failed requests of http "
