@@ -1,5 +1,6 @@
 package io.nexaflow.analytics;
 
+import io.nexaflow.api.Examples;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.call.CallFilter;
 import io.nexaflow.problem.Problem;
@@ -14,6 +15,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -51,7 +54,9 @@ public class AnalyticsResource {
             + "gather; plus totals, and the arrows of the flow's diagram with the calls that took each. Counted from "
             + "the audit trail over the calls placed in `[from, to)`. No number and no caller-entered digits: a "
             + "route shows the digits the flow names, anything else valid is `default`.")
-    @APIResponse(responseCode = "200", description = "The analytics")
+    @APIResponse(responseCode = "200", description = "The analytics",
+            content = @Content(schema = @Schema(implementation = FlowAnalyticsView.class),
+                    examples = @ExampleObject(name = "a week of the demo IVR", value = Examples.FLOW_ANALYTICS)))
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public FlowAnalyticsView get(@PathParam("id") UUID id,
