@@ -155,7 +155,8 @@ a_add() { A_NAMES+=("$1"); A_URLS+=("$2"); }
 a_add "analytics, 1 revision, last 7 days"  "$API/v1/flows/$FLOW/analytics?version=1"
 a_add "analytics, 1 revision, 61 days"      "$API/v1/flows/$FLOW/analytics?version=1&from=$SIXTY_ONE_DAYS_AGO&to=$NOW"
 analytics_items() { # what the answer counted: calls, and the DTMF inputs among them
-  curl -s --max-time 30 -H "Authorization: Bearer $KEY" "$1" | jq -r '"\(.totals.calls) calls, \(.totals.keyPresses) inputs"'
+  curl -s --max-time 30 -H "Authorization: Bearer $KEY" "$1" \
+    | jq -r '"\(.totals.calls) calls, \(.totals.keyPresses) inputs"'
 }
 say "flow analytics: ${#A_NAMES[@]} queries, $ANALYTICS_REQUESTS requests each after 3 of warm-up"
 for i in "${!A_NAMES[@]}"; do
@@ -274,6 +275,15 @@ MEM=$(free -g | awk '/Mem:/ {print $2 " GB"}')
 PGV=$(q "SHOW server_version")
 JV=$(java -version 2>&1 | head -1)
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+# One markdown row per query: names, "p50 p95 p99 max n" results and answers, as three arrays named by the caller.
+table_rows() {
+  local -n names=$1 results=$2 items=$3
+  local i p50 p95 p99 max
+  for i in "${!names[@]}"; do
+    read -r p50 p95 p99 max _ <<< "${results[$i]}"
+    echo "| ${names[$i]} | $p50 | **$p95** | $p99 | $max | ${items[$i]} |"
+  done
+}
 {
   echo "# Audit read side — benchmark results"
   echo
@@ -295,10 +305,7 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "| query | p50 | p95 | p99 | max | answer |"
   echo "|---|---:|---:|---:|---:|---|"
-  for i in "${!NAMES[@]}"; do
-    read -r p50 p95 p99 max _ <<< "${RESULTS[$i]}"
-    echo "| ${NAMES[$i]} | $p50 | **$p95** | $p99 | $max | ${ITEMS[$i]} |"
-  done
+  table_rows NAMES RESULTS ITEMS
   echo
   echo "Deep pages start 15,000 calls / 30,000 inputs into the filtered list: a keyset cursor costs the same there"
   echo "as on the first page. The database's share of each request is the Execution Time under Plans (well under"
@@ -306,21 +313,19 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "## Flow analytics"
   echo
-  echo "\`GET /v1/flows/{id}/analytics\` (analytics.FlowAnalytics): $ANALYTICS_REQUESTS sequential requests each after 3 of"
-  echo "warm-up (10 after 2 for the last row). Revision 1 of one flow holds a fifteenth of the calls; for the last row"
-  echo "every call of the seed was moved onto that revision, so one answer counts all $EVENTS events' calls."
+  echo "\`GET /v1/flows/{id}/analytics\` (analytics.FlowAnalytics): $ANALYTICS_REQUESTS sequential requests each"
+  echo "after 3 of warm-up (10 after 2 for the last row). Revision 1 of one flow holds a fifteenth of the calls;"
+  echo "for the last row every call of the seed was moved onto that revision, so one answer counts all $EVENTS"
+  echo "events' calls."
   echo
   echo "| query | p50 | p95 | p99 | max | answer |"
   echo "|---|---:|---:|---:|---:|---|"
-  for i in "${!A_NAMES[@]}"; do
-    read -r p50 p95 p99 max _ <<< "${A_RESULTS[$i]}"
-    echo "| ${A_NAMES[$i]} | $p50 | **$p95** | $p99 | $max | ${A_ITEMS[$i]} |"
-  done
+  table_rows A_NAMES A_RESULTS A_ITEMS
   read -r p50 p95 p99 max _ <<< "$WORST"
   echo "| analytics, every call on 1 revision, 61 days | $p50 | **$p95** | $p99 | $max | $WORST_ITEMS |"
   echo
-  echo "Its plan for one revision over 61 days (EXPLAIN ANALYZE, BUFFERS): the calls come from \`call_revision_created\`"
-  echo "(V11), their path events from one pass over \`call_event\`:"
+  echo "Its plan for one revision over 61 days (EXPLAIN ANALYZE, BUFFERS): the calls come from"
+  echo "\`call_revision_created\` (V11), their path events from one pass over \`call_event\`:"
   echo
   echo '```'
   cat "$WORK/analytics-plan"

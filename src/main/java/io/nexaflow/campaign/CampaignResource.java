@@ -8,7 +8,6 @@ import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
 import io.nexaflow.api.PageRequest;
-import io.nexaflow.call.CallFilter;
 import io.nexaflow.campaign.Campaign.Action;
 import io.nexaflow.campaign.Campaign.ContactState;
 import io.nexaflow.campaign.CampaignDtos.CampaignRequest;
@@ -54,7 +53,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -238,9 +236,7 @@ public class CampaignResource {
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public FlowAnalyticsView analytics(@PathParam("id") UUID id, @BeanParam AnalyticsRange range) {
-        List<Problem.FieldError> errors = new ArrayList<>();
-        range.parse(errors);
-        CallFilter.Params.refuse(errors);
+        range.checked();
         CampaignView campaign = campaigns.get(id);
         Instant to = range.until() != null ? range.until() : Instant.now();
         Instant from = range.since();

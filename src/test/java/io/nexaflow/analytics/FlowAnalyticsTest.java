@@ -193,13 +193,13 @@ class FlowAnalyticsTest {
         JsonNode problem = Flows.parse(as("auditor").queryParam("version", "x").queryParam("from", "yesterday")
                 .get("/v1/flows/{id}/analytics", flow).then().statusCode(400)
                 .contentType(startsWith("application/problem+json")).extract().asString());
+        String notAnInstant = "'yesterday' is not an ISO-8601 instant such as 2026-11-01T00:00:00Z";
         assertThat(problem).isEqualTo(Flows.parse("""
                 {"type": "urn:nexaflow:problem:bad-request", "title": "Bad request", "status": 400,
-                 "detail": "?version: 'x' is not a number; ?from: 'yesterday' is not an ISO-8601 instant such as 2026-11-01T00:00:00Z",
+                 "detail": "?version: 'x' is not a number; ?from: %s",
                  "instance": "/v1/flows/%s/analytics",
                  "errors": [{"pointer": "?version", "message": "'x' is not a number"},
-                            {"pointer": "?from", "message": "'yesterday' is not an ISO-8601 instant such as 2026-11-01T00:00:00Z"}]}"""
-                .formatted(flow)));
+                            {"pointer": "?from", "message": "%s"}]}""".formatted(notAnInstant, flow, notAnInstant)));
 
         JsonNode backwards = Flows.parse(as("auditor").queryParam("from", "2026-11-02T00:00:00Z")
                 .queryParam("to", "2026-11-01T00:00:00Z").get("/v1/flows/{id}/analytics", flow)
