@@ -34,6 +34,14 @@ public class AnalyticsRange {
         return this;
     }
 
+    /** Parses both; a 400 problem document when either is wrong. */
+    public AnalyticsRange checked() {
+        List<Problem.FieldError> errors = new java.util.ArrayList<>();
+        parse(errors);
+        CallFilter.Params.refuse(errors);
+        return this;
+    }
+
     public Instant since() {
         return since;
     }

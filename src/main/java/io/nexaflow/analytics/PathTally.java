@@ -73,6 +73,7 @@ final class PathTally {
     private final Map<String, Counts> nodes = new LinkedHashMap<>();
     private final List<Diagram.Arrow> arrows;
     private final Map<List<String>, Integer> arrowIndex = new HashMap<>();
+    private final Map<String, List<Integer>> outgoing = new HashMap<>();
     private final long[] arrowCalls;
     private long placed;
     private long keyPresses;
@@ -81,9 +82,12 @@ final class PathTally {
     private Call.Status status;
     private boolean answered;
     private final List<String> path = new ArrayList<>();
-    private final Set<String> seen = new HashSet<>();
+    /** The current call's nodes and how often it entered each; counted when the call is done. */
+    private final Map<String, Integer> visits = new HashMap<>();
     private final Set<Integer> taken = new HashSet<>();
     private Instant lastStep;
+    /** The gathers the current event's walk found out of attempts. */
+    private List<String> skipped = List.of();
 
     PathTally(FlowDefinition flow) {
         this.flow = flow;
@@ -91,6 +95,7 @@ final class PathTally {
         this.arrows = Diagram.arrows(flow);
         for (int i = 0; i < arrows.size(); i++) {
             arrowIndex.put(List.of(arrows.get(i).from(), arrows.get(i).to()), i);
+            outgoing.computeIfAbsent(arrows.get(i).from(), k -> new ArrayList<>()).add(i);
         }
         this.arrowCalls = new long[arrows.size()];
     }
@@ -113,6 +118,7 @@ final class PathTally {
             press(e);
         }
         lastStep = e.at();
+        skipped = e.exhausted() == null ? List.of() : e.exhausted();
         for (String node : e.entered() == null ? List.<String>of() : e.entered()) {
             step(node);
         }
@@ -161,20 +167,79 @@ final class PathTally {
     }
 
     private void step(String node) {
-        if (!path.isEmpty()) {
-            Integer arrow = arrowIndex.get(List.of(path.get(path.size() - 1), node));
-            if (arrow != null && taken.add(arrow)) {
-                arrowCalls[arrow]++;
+        String previous = path.isEmpty() ? null : path.get(path.size() - 1);
+        if (previous == null && !node.equals(flow.start()) && passedThrough(flow.start())) {
+            // The first turn began at nodes that run inside nexaflow (set, switch, http): none is "entered".
+            enter(flow.start());
+            previous = flow.start();
+        }
+        if (previous != null) {
+            Integer arrow = arrowIndex.get(List.of(previous, node));
+            if (arrow != null) {
+                take(arrow);
+            } else {
+                bridge(previous, node);
             }
         }
         path.add(node);
-        Counts counts = nodes.get(node);
-        if (counts != null) {
-            counts.visits++;
-            if (seen.add(node)) {
-                counts.entered++;
+        enter(node);
+    }
+
+    private void enter(String node) {
+        if (nodes.containsKey(node)) {
+            visits.merge(node, 1, Integer::sum);
+        }
+    }
+
+    /**
+     * Nodes a walk passes without naming them in {@code entered}: those that run inside nexaflow (http, switch,
+     * set) and the gathers this step found out of attempts (left through onMaxAttempts).
+     */
+    private boolean passedThrough(String node) {
+        Node n = flow.node(node);
+        return n instanceof Node.Http || n instanceof Node.Switch || n instanceof Node.Set || skipped.contains(node);
+    }
+
+    /**
+     * Two consecutive nodes of a path with no arrow between them: the walk went through nodes it passes without
+     * entering. The shortest such way is counted (its arrows taken, its http, switch and set nodes entered).
+     */
+    private void bridge(String from, String to) {
+        Map<String, Integer> via = new HashMap<>();
+        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>();
+        queue.add(from);
+        via.put(from, -1);
+        while (!queue.isEmpty()) {
+            String at = queue.poll();
+            for (int arrow : outgoing.getOrDefault(at, List.of())) {
+                String next = arrows.get(arrow).to();
+                if (via.containsKey(next)) {
+                    continue;
+                }
+                via.put(next, arrow);
+                if (next.equals(to)) {
+                    List<Integer> way = new ArrayList<>();
+                    for (String n = to; !n.equals(from); n = arrows.get(via.get(n)).from()) {
+                        way.add(0, via.get(n));
+                    }
+                    for (int a : way) {
+                        take(a);
+                        String passed = arrows.get(a).to();
+                        if (!passed.equals(to) && !skipped.contains(passed)) {
+                            enter(passed);
+                        }
+                    }
+                    return;
+                }
+                if (passedThrough(next)) {
+                    queue.add(next);
+                }
             }
         }
+    }
+
+    private void take(int arrow) {
+        taken.add(arrow);
     }
 
     /** Whether the call's path counts: a caller heard it (FAILED and unanswered placing calls never rang). */
@@ -186,6 +251,11 @@ final class PathTally {
         if (call != null) {
             if (reachedACaller()) {
                 placed++;
+                visits.forEach((node, n) -> {
+                    nodes.get(node).visits += n;
+                    nodes.get(node).entered++;
+                });
+                taken.forEach(arrow -> arrowCalls[arrow]++);
                 if (!path.isEmpty() && nodes.containsKey(path.get(path.size() - 1))) {
                     Counts last = nodes.get(path.get(path.size() - 1));
                     if (Call.Status.RUNNING.contains(status)) {
@@ -194,36 +264,16 @@ final class PathTally {
                         last.ended++;
                     }
                 }
-            } else {
-                undo();
             }
         }
         call = null;
         status = null;
         answered = false;
         path.clear();
-        seen.clear();
+        visits.clear();
         taken.clear();
         lastStep = null;
-    }
-
-    /** A call that never reached a caller: its planned first turn is not counted as entered. */
-    private void undo() {
-        for (String node : path) {
-            Counts counts = nodes.get(node);
-            if (counts != null) {
-                counts.visits--;
-            }
-        }
-        for (String node : seen) {
-            Counts counts = nodes.get(node);
-            if (counts != null) {
-                counts.entered--;
-            }
-        }
-        for (int arrow : taken) {
-            arrowCalls[arrow]--;
-        }
+        skipped = List.of();
     }
 
     long placed() {

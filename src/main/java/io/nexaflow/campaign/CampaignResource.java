@@ -3,11 +3,11 @@ package io.nexaflow.campaign;
 import io.nexaflow.analytics.AnalyticsRange;
 import io.nexaflow.analytics.FlowAnalytics;
 import io.nexaflow.analytics.FlowAnalyticsView;
+import io.nexaflow.api.Examples;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
 import io.nexaflow.api.PageRequest;
-import io.nexaflow.call.CallFilter;
 import io.nexaflow.campaign.Campaign.Action;
 import io.nexaflow.campaign.Campaign.ContactState;
 import io.nexaflow.campaign.CampaignDtos.CampaignRequest;
@@ -51,7 +51,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -230,13 +229,13 @@ public class CampaignResource {
             description = "`GET /v1/flows/{id}/analytics` over the calls this campaign placed, on the revision it "
             + "pinned at start (before its start: the flow's published one, with no calls). `from` defaults to the "
             + "campaign's start (at most 92 days before `to`), `to` to now.")
-    @APIResponse(responseCode = "200", description = "The analytics")
+    @APIResponse(responseCode = "200", description = "The analytics",
+            content = @Content(schema = @Schema(implementation = FlowAnalyticsView.class),
+                    examples = @ExampleObject(name = "a week of the demo IVR", value = Examples.FLOW_ANALYTICS)))
     @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public FlowAnalyticsView analytics(@PathParam("id") UUID id, @BeanParam AnalyticsRange range) {
-        List<Problem.FieldError> errors = new ArrayList<>();
-        range.parse(errors);
-        CallFilter.Params.refuse(errors);
+        range.checked();
         CampaignView campaign = campaigns.get(id);
         Instant to = range.until() != null ? range.until() : Instant.now();
         Instant from = range.since();
