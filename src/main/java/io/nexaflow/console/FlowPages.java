@@ -68,7 +68,7 @@ public class FlowPages {
             var flow = flows.get(id);
             FlowAnalyticsView counted = analytics.compute(id, revision, since, until);
             String diagram = diagrams.annotated(diagrams.definition(id, counted.version()), counted);
-            var page = new Pages.FlowPage(flow, counted.version(), flows.revisions(id),
+            var page = new Pages.FlowPage(flow, counted.version(), flows.revisions(id), flows.publications(id),
                     counted.from().toString(), counted.to().toString(), diagram, summary(counted));
             return Pages.respond(200, Pages.flow(viewer, page));
         });

@@ -5,6 +5,7 @@ import io.nexaflow.call.CallDtos.DtmfView;
 import io.nexaflow.call.CallFilter;
 import io.nexaflow.campaign.CampaignDtos.CampaignView;
 import io.nexaflow.flow.FlowDtos.FlowView;
+import io.nexaflow.flow.FlowService;
 import io.nexaflow.flow.FlowDtos.RevisionView;
 import io.nexaflow.problem.Problem;
 import io.nexaflow.problem.ProblemException;
@@ -35,8 +36,9 @@ final class Pages {
     }
 
     /** A flow's page: the revision shown, the range counted, and the diagram with its counts. */
-    record FlowPage(FlowView flow, int version, List<RevisionView> revisions, String from, String to,
-                    String diagram, String summary) {
+    record FlowPage(FlowView flow, int version, List<RevisionView> revisions,
+                    List<FlowService.Publication> publications, String from, String to, String diagram,
+                    String summary) {
     }
 
     static native TemplateInstance login(String error);

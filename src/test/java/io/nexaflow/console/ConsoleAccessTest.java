@@ -148,6 +148,28 @@ class ConsoleAccessTest {
         assertThat(anonymous.statusCode()).isEqualTo(303);
     }
 
+    @Test
+    void theFlowPageListsWhoPublishedWhichRevisionNewestFirst() {
+        var definition = io.nexaflow.support.Flows.seedDefinition();
+        String flow = io.nexaflow.support.Flows.create(definition, false);
+        definition.with("nodes").with("menu").put("maxDigits", 4);
+        var body = io.nexaflow.support.Flows.request(definition);
+        admin().body(body.toString()).put("/v1/flows/" + flow).then().statusCode(200);
+        String publisher = admin().body(Map.of("name", "console-publisher", "role", "admin")).post("/v1/keys")
+                .then().statusCode(201).extract().path("key");
+        Api.anonymous().header("Authorization", "Bearer " + publisher).body("{\"version\": 2}")
+                .post("/v1/flows/" + flow + "/publish").then().statusCode(200);
+        admin().body("{\"version\": 1}").post("/v1/flows/" + flow + "/publish").then().statusCode(200);
+        admin().body("{\"version\": 1}").post("/v1/flows/" + flow + "/publish").then().statusCode(200);
+
+        String html = page(signIn(Api.key("auditor")).cookie("nexaflow_console"), "/console/flows/" + flow).asString();
+        String table = html.substring(html.indexOf("<table id=\"publications\">"));
+        table = table.substring(0, table.indexOf("</table>"));
+        List<String> rows = java.util.regex.Pattern.compile("<tr><td><a href=\"\\?version=(\\d+)\">\\d+</a></td>"
+                + "<td>([^<]*)</td>").matcher(table).results().map(m -> m.group(1) + " " + m.group(2)).toList();
+        assertThat(rows).containsExactly("1 bootstrap-admin", "2 console-publisher");
+    }
+
     private static final String CAMPAIGN = """
             {"name": "console progress", "flowId": "%s", "from": "+911203135800", "timezone": "Asia/Kolkata",
              "windows": [{"days": ["SUN", "MON"], "start": "09:00", "end": "21:00"}],

@@ -87,6 +87,8 @@ class ConsoleBrowserTest {
                 "3 calls (100%)");
         assertThat(browser.driver.findElement(By.id("summary")).getText()).startsWith("3 calls (3 completed,");
         assertThat(browser.driver.findElements(By.cssSelector("#revisions tbody tr"))).hasSize(1);
+        assertThat(browser.driver.findElements(By.cssSelector("#publications tbody tr td:nth-child(-n+2)")))
+                .extracting(e -> e.getText()).containsExactly("1", "bootstrap-admin");
         assertThat(browser.driver.getPageSource()).doesNotContain(key);
         browser.screenshot("console-flow");
     }
