@@ -138,6 +138,8 @@ class ConsoleBrowserTest {
         awaitDiagrams();
 
         assertThat(nodeLabels(".node")).hasSize(50);
+        System.out.printf("console: a 50-node flow page was drawn %s ms after navigation began%n",
+                browser.driver.findElement(By.tagName("body")).getAttribute("data-drawn-ms"));
         Object smallestFont = browser.driver.executeScript("return Math.min(...Array.from(document.querySelectorAll("
                 + "'#diagram svg .nodeLabel')).map(l => parseFloat(getComputedStyle(l).fontSize) "
                 + "* l.getBoundingClientRect().height / l.offsetHeight))");

@@ -20,6 +20,8 @@
     });
     window.mermaid.run({ querySelector: 'pre.mermaid' }).then(function () {
       document.querySelectorAll('.diagram').forEach(showStart);
+      // Milliseconds from the start of the page's navigation until the diagrams were drawn (read by the tests).
+      document.body.setAttribute('data-drawn-ms', String(Math.round(performance.now())));
       document.body.setAttribute('data-diagrams', 'drawn');
     }, function (error) {
       document.body.setAttribute('data-diagrams', 'failed');
