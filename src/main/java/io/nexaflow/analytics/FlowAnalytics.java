@@ -22,19 +22,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * Per-node flow analytics (docs/architecture.md, "Flow analytics"): what the calls of one revision did, read from
- * the audit trail: their paths as call.CallPath reads them, the gather inputs of their DTMF events, and the
- * requests of http nodes. One read-only statement pair, no state of its own; the REST resource and the campaign
- * results ({@code GET /v1/campaigns/{id}/analytics}) both ask it.
+ * the steps of their audit trail (call.CallPath: the path's events and the requests of http nodes). PostgreSQL
+ * does the per-call work: it groups the calls whose steps are the same (one row per distinct path, with how many
+ * calls took it) and takes each gather's median wait; PathTally then counts each distinct path once, weighted. So
+ * only aggregates cross the wire, however many calls the range holds. Both statements read the steps from the
+ * index call_event_steps alone (V11). No state of its own; the REST resource and the campaign results
+ * ({@code GET /v1/campaigns/{id}/analytics}) both ask it.
  */
 @ApplicationScoped
 public class FlowAnalytics {
@@ -49,19 +52,42 @@ public class FlowAnalytics {
     /** Only a campaign's calls (its created_by). */
     private static final String MADE_BY = " AND c.created_by = ?";
 
-    private static final String STATUSES = "SELECT c.status, count(*) FROM call c WHERE %s GROUP BY c.status";
+    /**
+     * The calls by status and steps: one row per distinct (status, steps in order), with how many calls; a call
+     * without steps has NULL steps (it counts in the statuses only).
+     */
+    private static final String PATHS = """
+            SELECT p.status, to_jsonb(p.steps)::text, count(*)
+              FROM (SELECT c.status, array_agg(%1$s ORDER BY e.id) FILTER (WHERE %1$s IS NOT NULL) AS steps
+                      FROM call c LEFT JOIN call_event e ON e.call_id = c.id AND %1$s IS NOT NULL
+                     WHERE %2$s
+                     GROUP BY c.id) p
+             GROUP BY p.status, p.steps""";
 
-    /** A call's path steps and its http requests, call by call, oldest first. */
-    private static final String EVENTS = """
-            SELECT c.id, c.status, e.type, COALESCE(e.node, e.payload ->> 'node'), e.at,
-                   e.payload ->> 'reason', e.payload ->> 'digits', e.payload ->> 'target',
-                   (e.payload -> 'entered')::text, (e.payload -> 'exhausted')::text, (e.payload ->> 'ok')::boolean
-              FROM call c JOIN call_event e ON e.call_id = c.id
-             WHERE %s AND (%s OR e.type = 'HTTP_REQUEST')
-             ORDER BY c.id, e.id""";
+    /**
+     * Per gather, the median of its waits: from the call's previous step of the path (for the first gather, the
+     * originate) to the input, in whole milliseconds. percentile_disc(0.5) is the lower median, a wait that
+     * happened; it is taken over the intervals themselves (whole milliseconds keep their order), so only the
+     * medians are converted.
+     */
+    private static final String MEDIAN_WAITS = """
+            SELECT m.node, floor(extract(epoch FROM m.waited) * 1000)::bigint
+              FROM (SELECT w.node, percentile_disc(0.5) WITHIN GROUP (ORDER BY GREATEST(interval '0', w.waited))
+                               AS waited
+                      FROM (SELECT e.type, e.step ->> 'node' AS node,
+                                   e.at - lag(e.at) OVER (PARTITION BY e.call_id ORDER BY e.id) AS waited
+                              FROM call c JOIN call_event e ON e.call_id = c.id
+                             WHERE %s AND %s) w
+                     WHERE w.type = 'DTMF' AND w.waited IS NOT NULL
+                     GROUP BY w.node) m""";
 
-    private static final TypeReference<List<String>> NODES = new TypeReference<>() {
+    private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {
     };
+
+    /** One element of a path as call_event_step writes it (V11). */
+    private record Step(String type, String node, RouteReason reason, String digits, String target,
+                        List<String> entered, List<String> exhausted, Boolean ok) {
+    }
 
     private final AgroalDataSource dataSource;
     private final FlowService flows;
@@ -104,13 +130,14 @@ public class FlowAnalytics {
         FlowDefinition flow = programs.of(revision).flow();
         PathTally tally = new PathTally(flow);
         Map<Call.Status, Long> statuses = new EnumMap<>(Call.Status.class);
+        Map<String, Long> medianWaits = new HashMap<>();
         try (Connection connection = dataSource.getConnection()) {
             // One snapshot for both statements, and a cursor (autocommit off) so rows stream FETCH at a time.
             int isolation = connection.getTransactionIsolation();
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                read(connection, revision.id, since, until, createdBy, statuses, tally);
+                read(connection, revision.id, since, until, createdBy, statuses, tally, medianWaits);
             } finally {
                 connection.rollback();
                 connection.setTransactionIsolation(isolation);
@@ -119,7 +146,7 @@ public class FlowAnalytics {
         } catch (SQLException e) {
             throw new IllegalStateException("analytics query failed: " + e.getMessage(), e);
         }
-        var nodes = tally.nodes();
+        var nodes = tally.nodes(medianWaits);
         var totals = new FlowAnalyticsView.Totals(
                 statuses.values().stream().mapToLong(Long::longValue).sum(), tally.placed(),
                 statuses.getOrDefault(Call.Status.COMPLETED, 0L),
@@ -133,22 +160,39 @@ public class FlowAnalytics {
     }
 
     private void read(Connection connection, UUID revision, Instant since, Instant until, String createdBy,
-                      Map<Call.Status, Long> statuses, PathTally tally) throws SQLException {
+                      Map<Call.Status, Long> statuses, PathTally tally, Map<String, Long> medianWaits)
+            throws SQLException {
         String calls = createdBy == null ? CALLS : CALLS + MADE_BY;
-        try (PreparedStatement statement = connection.prepareStatement(STATUSES.formatted(calls))) {
+        // Sorting a range's calls by id for the join takes more than the default 4 MB.
+        try (var statement = connection.createStatement()) {
+            statement.execute("SET LOCAL work_mem = '64MB'");
+        }
+        try (PreparedStatement statement = connection.prepareStatement(PATHS.formatted(CallPath.STEP, calls))) {
             bind(statement, revision, since, until, createdBy);
             try (ResultSet rows = statement.executeQuery()) {
+                long path = 0;
                 while (rows.next()) {
-                    statuses.put(Call.Status.valueOf(rows.getString(1)), rows.getLong(2));
+                    Call.Status status = Call.Status.valueOf(rows.getString(1));
+                    long n = rows.getLong(3);
+                    statuses.merge(status, n, Long::sum);
+                    String steps = rows.getString(2);
+                    if (steps != null) {
+                        // Each distinct path is one "call" of the tally, weighted by the calls that took it.
+                        UUID call = new UUID(0, ++path);
+                        for (Step step : steps(steps)) {
+                            tally.add(new PathTally.Event(call, status, step.type(), step.node(), step.reason(),
+                                    step.digits(), step.target(), step.entered(), step.exhausted(), step.ok()), n);
+                        }
+                    }
                 }
             }
         }
-        try (PreparedStatement statement = connection.prepareStatement(EVENTS.formatted(calls, CallPath.EVENTS))) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                MEDIAN_WAITS.formatted(calls, CallPath.EVENTS))) {
             bind(statement, revision, since, until, createdBy);
-            statement.setFetchSize(5_000);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    tally.add(event(rows));
+                    medianWaits.put(rows.getString(1), rows.getLong(2));
                 }
             }
         }
@@ -164,18 +208,9 @@ public class FlowAnalytics {
         }
     }
 
-    private PathTally.Event event(ResultSet rows) throws SQLException {
-        String reason = rows.getString(6);
-        Object ok = rows.getObject(11);
-        return new PathTally.Event(rows.getObject(1, UUID.class), Call.Status.valueOf(rows.getString(2)),
-                rows.getString(3), rows.getString(4), rows.getObject(5, OffsetDateTime.class).toInstant(),
-                reason == null ? null : RouteReason.valueOf(reason), rows.getString(7), rows.getString(8),
-                nodes(rows.getString(9)), nodes(rows.getString(10)), (Boolean) ok);
-    }
-
-    private List<String> nodes(String array) {
+    private List<Step> steps(String array) {
         try {
-            return array == null ? null : json.readValue(array, NODES);
+            return json.readValue(array, STEPS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,10 +9,7 @@ import io.nexaflow.engine.RouteReason;
 import io.nexaflow.flow.model.FlowDefinition;
 import io.nexaflow.flow.model.Node;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,19 +20,23 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Counts one revision's calls from their audit events, call by call (events in order): the per-node and per-arrow
- * figures of {@link FlowAnalyticsView}. No database here, so its rules are tested with plain events.
+ * Counts one revision's calls from their path steps, call by call (steps in order): the per-node and per-arrow
+ * figures of {@link FlowAnalyticsView}. Calls whose steps are the same are counted at once ({@link #add(Event,
+ * long)}): FlowAnalytics hands over each distinct path with the number of calls that took it, so the work here
+ * grows with the flow, not with the calls. The median waits come from PostgreSQL ({@link #nodes(Map)}). No
+ * database here, so its rules are tested with plain events.
  */
 final class PathTally {
 
     /**
-     * One audit event of a call, as FlowAnalytics reads it: a step of the path ({@code entered}: the ORIGINATING
-     * event or a DTMF), or an http node's request ({@code ok}).
+     * One step of a call as the SQL function call_event_step (V11) keeps it: a step of the path ({@code entered}:
+     * the ORIGINATING event or a DTMF), or an http node's request ({@code ok}).
      *
      * @param node    DTMF: the gather that took the input; HTTP_REQUEST: the http node
-     * @param digits  DTMF: the input after the terminator ("" on timeout); masked for a sensitive gather
+     * @param digits  DTMF: a matched route's digits (masked for a sensitive gather), "" when nothing was pressed,
+     *                anything else for another input
      */
-    record Event(UUID call, Call.Status status, String type, String node, Instant at, RouteReason reason,
+    record Event(UUID call, Call.Status status, String type, String node, RouteReason reason,
                  String digits, String target, List<String> entered, List<String> exhausted, Boolean ok) {
     }
 
@@ -49,24 +50,6 @@ final class PathTally {
         long ended;
         long waiting;
         final Map<List<String>, Long> keys = new LinkedHashMap<>();
-        long[] waits = new long[8];
-        int waitCount;
-
-        void waited(long ms) {
-            if (waitCount == waits.length) {
-                waits = Arrays.copyOf(waits, waitCount * 2);
-            }
-            waits[waitCount++] = ms;
-        }
-
-        Long median() {
-            if (waitCount == 0) {
-                return null;
-            }
-            long[] sorted = Arrays.copyOf(waits, waitCount);
-            Arrays.sort(sorted);
-            return sorted[(waitCount - 1) / 2];
-        }
     }
 
     private final FlowDefinition flow;
@@ -79,13 +62,14 @@ final class PathTally {
     private long keyPresses;
 
     private UUID call;
+    /** How many calls took the current call's steps. */
+    private long calls;
     private Call.Status status;
     private boolean answered;
     private final List<String> path = new ArrayList<>();
     /** The current call's nodes and how often it entered each; counted when the call is done. */
     private final Map<String, Integer> visits = new HashMap<>();
     private final Set<Integer> taken = new HashSet<>();
-    private Instant lastStep;
     /** The gathers the current event's walk found out of attempts. */
     private List<String> skipped = List.of();
 
@@ -100,16 +84,22 @@ final class PathTally {
         this.arrowCalls = new long[arrows.size()];
     }
 
-    /** The next event; a call's events come together, oldest first. */
+    /** The next event of one call; a call's events come together, oldest first. */
     void add(Event e) {
+        add(e, 1);
+    }
+
+    /** The next event of {@code calls} calls with the same steps, all named {@code e.call()}. */
+    void add(Event e, long calls) {
         if (!e.call().equals(call)) {
             finishCall();
             call = e.call();
+            this.calls = calls;
             status = e.status();
         }
         if ("HTTP_REQUEST".equals(e.type())) {
             if (Boolean.FALSE.equals(e.ok()) && nodes.containsKey(e.node())) {
-                nodes.get(e.node()).httpErrors++;
+                nodes.get(e.node()).httpErrors += calls;
             }
             return;
         }
@@ -117,7 +107,6 @@ final class PathTally {
             answered = true;
             press(e);
         }
-        lastStep = e.at();
         skipped = e.exhausted() == null ? List.of() : e.exhausted();
         for (String node : e.entered() == null ? List.<String>of() : e.entered()) {
             step(node);
@@ -125,25 +114,22 @@ final class PathTally {
     }
 
     private void press(PathTally.Event e) {
-        keyPresses++;
+        keyPresses += calls;
         Counts at = nodes.get(e.node());
         if (at == null) {
             return;
         }
-        if (lastStep != null && e.at() != null) {
-            at.waited(Math.max(0, Duration.between(lastStep, e.at()).toMillis()));
-        }
         String digits = e.digits() == null ? "" : e.digits();
         if (e.reason() == RouteReason.MATCH || e.reason() == RouteReason.DEFAULT) {
-            at.keys.merge(List.of(routeName(e), String.valueOf(e.target())), 1L, Long::sum);
+            at.keys.merge(List.of(routeName(e), String.valueOf(e.target())), calls, Long::sum);
         } else if (digits.isEmpty()) {
-            at.timeout++;
+            at.timeout += calls;
         } else {
-            at.invalid++;
+            at.invalid += calls;
         }
         for (String gather : e.exhausted() == null ? List.<String>of() : e.exhausted()) {
             if (nodes.containsKey(gather)) {
-                nodes.get(gather).maxAttempts++;
+                nodes.get(gather).maxAttempts += calls;
             }
         }
     }
@@ -250,29 +236,29 @@ final class PathTally {
     private void finishCall() {
         if (call != null) {
             if (reachedACaller()) {
-                placed++;
+                placed += calls;
                 visits.forEach((node, n) -> {
-                    nodes.get(node).visits += n;
-                    nodes.get(node).entered++;
+                    nodes.get(node).visits += n * calls;
+                    nodes.get(node).entered += calls;
                 });
-                taken.forEach(arrow -> arrowCalls[arrow]++);
+                taken.forEach(arrow -> arrowCalls[arrow] += calls);
                 if (!path.isEmpty() && nodes.containsKey(path.get(path.size() - 1))) {
                     Counts last = nodes.get(path.get(path.size() - 1));
                     if (Call.Status.RUNNING.contains(status)) {
-                        last.waiting++;
+                        last.waiting += calls;
                     } else {
-                        last.ended++;
+                        last.ended += calls;
                     }
                 }
             }
         }
         call = null;
+        calls = 0;
         status = null;
         answered = false;
         path.clear();
         visits.clear();
         taken.clear();
-        lastStep = null;
         skipped = List.of();
     }
 
@@ -285,7 +271,13 @@ final class PathTally {
         return keyPresses;
     }
 
-    List<NodeStats> nodes() {
+    /**
+     * Every node's figures.
+     *
+     * @param medianWaits per gather, the median milliseconds its callers took to answer (FlowAnalytics reads them
+     *                    with percentile_disc); a node without one has none
+     */
+    List<NodeStats> nodes(Map<String, Long> medianWaits) {
         finishCall();
         List<NodeStats> out = new ArrayList<>(nodes.size());
         nodes.forEach((id, c) -> {
@@ -293,7 +285,7 @@ final class PathTally {
             c.keys.forEach((route, n) -> keys.add(new KeyStats(route.get(0), route.get(1), n)));
             keys.sort(java.util.Comparator.comparing(KeyStats::keys).thenComparing(KeyStats::to));
             out.add(new NodeStats(id, flow.node(id).type().id(), c.entered, c.visits, keys, c.invalid, c.timeout,
-                    c.maxAttempts, c.httpErrors, c.ended, c.waiting, c.median()));
+                    c.maxAttempts, c.httpErrors, c.ended, c.waiting, medianWaits.get(id)));
         });
         return out;
     }

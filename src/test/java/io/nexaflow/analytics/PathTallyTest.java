@@ -8,20 +8,19 @@ import io.nexaflow.flow.model.FlowValidator;
 import io.nexaflow.number.PhoneNumbers;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The counting rules on their own, with events written out: exact median waits, the nodes a walk passes without
+ * The counting rules on their own, with events written out: the nodes a walk passes without
  * naming them (set and switch, a gather out of attempts), and calls that never reached a caller.
  */
 class PathTallyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
 
     private static FlowDefinition flow() throws Exception {
         var result = new FlowValidator(new PhoneNumbers("IN", true)).validate(JSON.readTree("""
@@ -37,37 +36,55 @@ class PathTallyTest {
         return result.definition();
     }
 
-    private static PathTally.Event originating(UUID call, Call.Status status, int second, String... entered) {
-        return new PathTally.Event(call, status, "STATUS", null, T0.plusSeconds(second), null, null, null,
-                List.of(entered), null, null);
+    private static PathTally.Event originating(UUID call, Call.Status status, String... entered) {
+        return new PathTally.Event(call, status, "STATUS", null, null, null, null, List.of(entered), null, null);
     }
 
-    private static PathTally.Event press(UUID call, Call.Status status, long millis, String gather, String digits,
+    private static PathTally.Event press(UUID call, Call.Status status, String gather, String digits,
                                          RouteReason reason, String target, String... entered) {
-        return new PathTally.Event(call, status, "DTMF", gather, T0.plusMillis(millis), reason, digits, target,
-                List.of(entered), null, null);
+        return new PathTally.Event(call, status, "DTMF", gather, reason, digits, target, List.of(entered), null,
+                null);
     }
 
     @Test
-    void countsPathsThroughNodesThatRunInsideNexaflowAndTakesTheLowerMedian() throws Exception {
+    void countsPathsThroughNodesThatRunInsideNexaflow() throws Exception {
         PathTally tally = new PathTally(flow());
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
         UUID c = UUID.randomUUID();
         UUID failed = UUID.randomUUID();
-        // a: waits 4 s at the menu, presses 1: check (switch) → thanks → bye
-        tally.add(originating(a, Call.Status.COMPLETED, 0, "menu"));
-        tally.add(press(a, Call.Status.COMPLETED, 4_000, "menu", "1", RouteReason.MATCH, "check", "thanks", "bye"));
-        // b: waits 10 s, times out → bye
-        tally.add(originating(b, Call.Status.COMPLETED, 0, "menu"));
-        tally.add(press(b, Call.Status.COMPLETED, 10_000, "menu", "", RouteReason.TIMEOUT, "bye", "bye"));
-        // c: waits 2 s, presses 1; 2 s, 4 s and 10 s: the median is 4 s
-        tally.add(originating(c, Call.Status.COMPLETED, 0, "menu"));
-        tally.add(press(c, Call.Status.COMPLETED, 2_000, "menu", "1", RouteReason.MATCH, "check", "thanks", "bye"));
+        // a: presses 1 at the menu: check (switch) → thanks → bye
+        tally.add(originating(a, Call.Status.COMPLETED, "menu"));
+        tally.add(press(a, Call.Status.COMPLETED, "menu", "1", RouteReason.MATCH, "check", "thanks", "bye"));
+        // b: times out → bye
+        tally.add(originating(b, Call.Status.COMPLETED, "menu"));
+        tally.add(press(b, Call.Status.COMPLETED, "menu", "", RouteReason.TIMEOUT, "bye", "bye"));
+        // c: presses 1, as a did
+        tally.add(originating(c, Call.Status.COMPLETED, "menu"));
+        tally.add(press(c, Call.Status.COMPLETED, "menu", "1", RouteReason.MATCH, "check", "thanks", "bye"));
         // never placed: its planned first turn counts nowhere
-        tally.add(originating(failed, Call.Status.FAILED, 0, "menu"));
+        tally.add(originating(failed, Call.Status.FAILED, "menu"));
+        assertCountsOfTheThreeCalls(tally);
+    }
 
-        var nodes = tally.nodes();
+    /** FlowAnalytics hands over each distinct path once with its number of calls: the same counts. */
+    @Test
+    void countsCallsWithTheSamePathAtOnce() throws Exception {
+        PathTally tally = new PathTally(flow());
+        UUID aAndC = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID failed = UUID.randomUUID();
+        tally.add(originating(aAndC, Call.Status.COMPLETED, "menu"), 2);
+        tally.add(press(aAndC, Call.Status.COMPLETED, "menu", "1", RouteReason.MATCH, "check", "thanks", "bye"), 2);
+        tally.add(originating(b, Call.Status.COMPLETED, "menu"), 1);
+        tally.add(press(b, Call.Status.COMPLETED, "menu", "", RouteReason.TIMEOUT, "bye", "bye"), 1);
+        tally.add(originating(failed, Call.Status.FAILED, "menu"), 5);
+        assertCountsOfTheThreeCalls(tally);
+    }
+
+    /** The median wait is PostgreSQL's (FlowAnalytics, percentile_disc); the tally puts it on its gather. */
+    private static void assertCountsOfTheThreeCalls(PathTally tally) {
+        var nodes = tally.nodes(Map.of("menu", 4_000L));
         assertThat(nodes).containsExactly(
                 new FlowAnalyticsView.NodeStats("bye", "hangup", 3, 3, List.of(), 0, 0, 0, 0, 3, 0, null),
                 new FlowAnalyticsView.NodeStats("check", "switch", 2, 2, List.of(), 0, 0, 0, 0, 0, 0, null),
@@ -89,9 +106,9 @@ class PathTallyTest {
     @Test
     void aCallStillWaitingIsNotEndedAndAnUnansweredUnknownCallIsNotCounted() throws Exception {
         PathTally tally = new PathTally(flow());
-        tally.add(originating(UUID.randomUUID(), Call.Status.IN_PROGRESS, 0, "menu"));
-        tally.add(originating(UUID.randomUUID(), Call.Status.UNKNOWN, 0, "menu"));
-        var menu = tally.nodes().stream().filter(n -> n.node().equals("menu")).findFirst().orElseThrow();
+        tally.add(originating(UUID.randomUUID(), Call.Status.IN_PROGRESS, "menu"));
+        tally.add(originating(UUID.randomUUID(), Call.Status.UNKNOWN, "menu"));
+        var menu = tally.nodes(Map.of()).stream().filter(n -> n.node().equals("menu")).findFirst().orElseThrow();
         assertThat(menu).isEqualTo(new FlowAnalyticsView.NodeStats("menu", "gather", 1, 1, List.of(), 0, 0, 0, 0, 0,
                 1, null));
         assertThat(tally.placed()).isEqualTo(1);
