@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.agroal.api.AgroalDataSource;
 import io.nexaflow.support.Flows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -43,6 +44,9 @@ class FlowAnalyticsTest {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     /** The business's API of the http node: down (503), so the node goes to its onError. */
     @BeforeAll
@@ -262,6 +266,51 @@ class FlowAnalyticsTest {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> as("auditor").get("/v1/calls/" + id).then().extract().path("status"),
                         status -> "COMPLETED".equals(status));
+    }
+
+    /**
+     * The median wait is PostgreSQL's (percentile_disc): the lower median of whole milliseconds, over calls written
+     * straight into the trail with known instants (a sandbox call's waits are not).
+     */
+    @Test
+    void theMedianWaitIsTheLowerMedianInWholeMilliseconds() throws Exception {
+        String flow = Flows.create(menu(), true);
+        Instant placed = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        // Four callers answer the menu after 2 s, 4.0007 s, 6 s and 10 s: the lower median is 4.0007 s → 4000 ms.
+        try (var connection = dataSource.getConnection()) {
+            for (long micros : new long[] {2_000_000, 4_000_700, 6_000_000, 10_000_000}) {
+                UUID call = UUID.randomUUID();
+                try (var insert = connection.prepareStatement("""
+                        INSERT INTO call (id, kind, flow_id, flow_version, revision_id, from_number, to_number, status,
+                                          created_at, updated_at)
+                        SELECT ?, 'FLOW', r.flow_id, r.version, r.id, '+911203135800', ?, 'COMPLETED', ?, ?
+                          FROM flow_revision r WHERE r.flow_id = ? AND r.version = 1""")) {
+                    insert.setObject(1, call);
+                    insert.setString(2, number());
+                    insert.setObject(3, placed.atOffset(java.time.ZoneOffset.UTC));
+                    insert.setObject(4, placed.atOffset(java.time.ZoneOffset.UTC));
+                    insert.setObject(5, UUID.fromString(flow));
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+                try (var insert = connection.prepareStatement("""
+                        INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, at) VALUES
+                          (?, 'STATUS', NULL, NULL, NULL, NULL,
+                           '{"from": "QUEUED", "to": "ORIGINATING", "entered": ["welcome", "menu"]}', ?),
+                          (?, 'DTMF', 'menu', 1, '1', 'sales', '{"digits": "1", "reason": "MATCH", "target": "sales",
+                           "entered": ["sales", "survey"]}', ?::timestamptz + ? * interval '1 microsecond')""")) {
+                    insert.setObject(1, call);
+                    insert.setObject(2, placed.atOffset(java.time.ZoneOffset.UTC));
+                    insert.setObject(3, call);
+                    insert.setObject(4, placed.atOffset(java.time.ZoneOffset.UTC));
+                    insert.setLong(5, micros);
+                    assertThat(insert.executeUpdate()).isEqualTo(2);
+                }
+            }
+        }
+        var menu = flowAnalytics.compute(UUID.fromString(flow), null, placed, placed.plusSeconds(1)).nodes().stream()
+                .filter(n -> n.node().equals("menu")).findFirst().orElseThrow();
+        assertThat(menu).isEqualTo(new FlowAnalyticsView.NodeStats("menu", "gather", 4, 4,
+                List.of(new FlowAnalyticsView.KeyStats("1", "sales", 4)), 0, 0, 0, 0, 0, 0, 4_000L));
     }
 
     private static String number() {
