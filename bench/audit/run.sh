@@ -2,8 +2,9 @@
 # Audit read-side benchmark: seeds 1,000,000 events (100,000 calls) into a database of its own on the local
 # PostgreSQL, starts the packaged jar against it, and measures through the HTTP API (loopback only):
 #   p50/p95/p99 of the main audit queries (first page and a deep keyset page), and export throughput
-#   (a month of DTMF as CSV and NDJSON). Prints a table and writes bench/audit/RESULTS.md.
-# Bounded: every step has a timeout; the whole run stops after BENCH_BUDGET seconds (default 300).
+#   (a month of DTMF as CSV and NDJSON), and the flow analytics (one revision; then every call on one revision).
+#   Prints a table and writes bench/audit/RESULTS.md.
+# Bounded: every step has a timeout; the whole run stops after BENCH_BUDGET seconds (default 420).
 # It drops only the database it created. Usage: bench/audit/run.sh   (BENCH_SKIP_BUILD=1 to reuse the jar)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,8 +16,9 @@ PGPORT=5432
 PGUSER=postgres
 export PGHOST PGPORT PGUSER
 PORT="${BENCH_PORT:-18391}"
-BUDGET="${BENCH_BUDGET:-300}"
+BUDGET="${BENCH_BUDGET:-420}"
 REQUESTS="${BENCH_REQUESTS:-200}"
+ANALYTICS_REQUESTS="${BENCH_ANALYTICS_REQUESTS:-20}"
 KEY="bench-audit-admin-key"
 DB="nexaflow_bench_audit_$(date +%s)_$$"
 WORK=$(mktemp -d)
@@ -146,6 +148,25 @@ for i in "${!NAMES[@]}"; do
   printf '  %-38s %s  (%s)\n' "${NAMES[$i]}" "${RESULTS[$i]}" "${ITEMS[$i]}"
 done
 
+# --- 4b. flow analytics (analytics.FlowAnalytics): heavier, so fewer requests ---------------------------------
+SIXTY_ONE_DAYS_AGO=$(date -u -d '61 days ago' +%Y-%m-%dT%H:%M:%SZ)
+declare -a A_NAMES A_URLS A_RESULTS A_ITEMS
+a_add() { A_NAMES+=("$1"); A_URLS+=("$2"); }
+a_add "analytics, 1 revision, last 7 days"  "$API/v1/flows/$FLOW/analytics?version=1"
+a_add "analytics, 1 revision, 61 days"      "$API/v1/flows/$FLOW/analytics?version=1&from=$SIXTY_ONE_DAYS_AGO&to=$NOW"
+analytics_items() { # what the answer counted: calls, and the DTMF inputs among them
+  curl -s --max-time 30 -H "Authorization: Bearer $KEY" "$1" \
+    | jq -r '"\(.totals.calls) calls, \(.totals.keyPresses) inputs"'
+}
+say "flow analytics: ${#A_NAMES[@]} queries, $ANALYTICS_REQUESTS requests each after 3 of warm-up"
+for i in "${!A_NAMES[@]}"; do
+  A_ITEMS[$i]=$(analytics_items "${A_URLS[$i]}")
+  measure "${A_URLS[$i]}" 3 "$WORK/warm"
+  measure "${A_URLS[$i]}" "$ANALYTICS_REQUESTS" "$WORK/a$i"
+  A_RESULTS[$i]=$(stats "$WORK/a$i")
+  printf '  %-38s %s  (%s)\n' "${A_NAMES[$i]}" "${A_RESULTS[$i]}" "${A_ITEMS[$i]}"
+done
+
 # --- 5. exports --------------------------------------------------------------------------------------------
 export_run() { # name url accept
   local out="$WORK/export" line
@@ -203,6 +224,10 @@ print('%.2f µs per event row with, %.2f without (%+.0f%%)' % (a*1000/100000, b*
   "$BEST_WITH" "$BEST_WITHOUT")
 say "  $INDEX_COST"
 
+# The rolled-back rows above left index entries in call_event_steps for 50,000 calls, on heap pages that are no
+# longer all-visible; autovacuum clears them in production, here before the analytics below are measured again.
+psql -qX -d "$DB" -c "VACUUM call_event"
+
 # --- 7. plans (the same SQL the service runs, for the record) --------------------------------------------
 plan() {
   timeout "$(left)" psql -qAtX -d "$DB" -c "EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) $1" \
@@ -225,12 +250,45 @@ DTMF_SQL="SELECT e.id, e.call_id, c.platform_call_id, c.flow_id, c.flow_version,
   plan "$DTMF_SQL WHERE e.type = 'DTMF' AND c.to_number = '$NUMBER' ORDER BY e.at DESC, e.id DESC LIMIT 51"
 } > "$WORK/plans"
 
+# --- 7b. flow analytics: its plan, then the worst case ------------------------------------------------------
+# The SQL FlowAnalytics runs for one revision over 61 days, with BUFFERS: the calls from call_revision_created,
+# their steps from call_event_steps alone (index-only), grouped into one row per distinct path.
+ANALYTICS_SQL="SELECT p.status, to_jsonb(p.steps)::text, count(*)
+  FROM (SELECT c.status, array_agg(e.step ORDER BY e.id) FILTER (WHERE e.step IS NOT NULL) AS steps
+          FROM call c LEFT JOIN call_event e ON e.call_id = c.id AND e.step IS NOT NULL
+         WHERE c.revision_id = '00000000-0000-4000-9000-000000000031' AND c.created_at >= '$SIXTY_ONE_DAYS_AGO'
+           AND c.created_at < '$NOW'
+         GROUP BY c.id) p
+ GROUP BY p.status, p.steps"
+timeout "$(left)" psql -qAtX -d "$DB" -c "SET work_mem = '64MB'" -c "SET max_parallel_workers_per_gather = 0" \
+  -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $ANALYTICS_SQL" \
+  | sed -E 's/ \(actual time=[^ ]+ / (/; s/^/    /' > "$WORK/analytics-plan"
+# Worst case: every call of the seed moved onto one revision, so one answer counts all 1,000,000 events' calls.
+say "analytics worst case: moving all $CALLS calls onto one revision"
+timeout "$(left)" psql -qX -d "$DB" -c "UPDATE call SET flow_id = '$FLOW', flow_version = 1,
+  revision_id = '00000000-0000-4000-9000-000000000031'" -c "ANALYZE call"
+WORST_URL="$API/v1/flows/$FLOW/analytics?version=1&from=$SIXTY_ONE_DAYS_AGO&to=$NOW"
+WORST_ITEMS=$(analytics_items "$WORST_URL")
+measure "$WORST_URL" 2 "$WORK/warm"
+measure "$WORST_URL" 10 "$WORK/worst"
+WORST=$(stats "$WORK/worst")
+say "  analytics, every call on 1 revision: $WORST ($WORST_ITEMS)"
+
 # --- 8. report ---------------------------------------------------------------------------------------------
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 MEM=$(free -g | awk '/Mem:/ {print $2 " GB"}')
 PGV=$(q "SHOW server_version")
 JV=$(java -version 2>&1 | head -1)
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+# One markdown row per query: names, "p50 p95 p99 max n" results and answers, as three arrays named by the caller.
+table_rows() {
+  local -n names=$1 results=$2 items=$3
+  local i p50 p95 p99 max
+  for i in "${!names[@]}"; do
+    read -r p50 p95 p99 max _ <<< "${results[$i]}"
+    echo "| ${names[$i]} | $p50 | **$p95** | $p99 | $max | ${items[$i]} |"
+  done
+}
 {
   echo "# Audit read side — benchmark results"
   echo
@@ -252,14 +310,32 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "| query | p50 | p95 | p99 | max | answer |"
   echo "|---|---:|---:|---:|---:|---|"
-  for i in "${!NAMES[@]}"; do
-    read -r p50 p95 p99 max _ <<< "${RESULTS[$i]}"
-    echo "| ${NAMES[$i]} | $p50 | **$p95** | $p99 | $max | ${ITEMS[$i]} |"
-  done
+  table_rows NAMES RESULTS ITEMS
   echo
   echo "Deep pages start 15,000 calls / 30,000 inputs into the filtered list: a keyset cursor costs the same there"
   echo "as on the first page. The database's share of each request is the Execution Time under Plans (well under"
   echo "10 ms); the rest is HTTP, JSON and CPU shared with whatever else the machine runs (see the load average)."
+  echo
+  echo "## Flow analytics"
+  echo
+  echo "\`GET /v1/flows/{id}/analytics\` (analytics.FlowAnalytics): $ANALYTICS_REQUESTS sequential requests each"
+  echo "after 3 of warm-up (10 after 2 for the last row). Revision 1 of one flow holds a fifteenth of the calls;"
+  echo "for the last row every call of the seed was moved onto that revision, so one answer counts all $EVENTS"
+  echo "events' calls."
+  echo
+  echo "| query | p50 | p95 | p99 | max | answer |"
+  echo "|---|---:|---:|---:|---:|---|"
+  table_rows A_NAMES A_RESULTS A_ITEMS
+  read -r p50 p95 p99 max _ <<< "$WORST"
+  echo "| analytics, every call on 1 revision, 61 days | $p50 | **$p95** | $p99 | $max | $WORST_ITEMS |"
+  echo
+  echo "The plan of its first statement for one revision over 61 days (EXPLAIN ANALYZE, BUFFERS): the calls come"
+  echo "from \`call_revision_created\` (V11), their steps from \`call_event_steps\` alone (index-only, in call order),"
+  echo "grouped into one row per distinct path (the second statement, the median waits, reads the same way):"
+  echo
+  echo '```'
+  cat "$WORK/analytics-plan"
+  echo '```'
   echo
   echo "## Exports (streamed from a database cursor)"
   echo
@@ -291,6 +367,12 @@ for i in "${!NAMES[@]}"; do
   read -r p50 p95 p99 max _ <<< "${RESULTS[$i]}"
   printf '%-40s %8s %8s %8s %8s\n' "${NAMES[$i]}" "$p50" "$p95" "$p99" "$max"
 done
+for i in "${!A_NAMES[@]}"; do
+  read -r p50 p95 p99 max _ <<< "${A_RESULTS[$i]}"
+  printf '%-40s %8s %8s %8s %8s\n' "${A_NAMES[$i]}" "$p50" "$p95" "$p99" "$max"
+done
+read -r p50 p95 p99 max _ <<< "$WORST"
+printf '%-40s %8s %8s %8s %8s\n' "analytics, every call on 1 revision" "$p50" "$p95" "$p99" "$max"
 echo
 printf '%-26s %8s %6s %7s %8s %6s\n' "export" rows MB seconds rows/s MB/s
 for i in "${!EXPORT_NAMES[@]}"; do

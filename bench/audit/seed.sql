@@ -42,16 +42,19 @@ SELECT gen_random_uuid(), 'nf-' || g, 'FLOW',
                     ELSE 'UNKNOWN' END AS status
           FROM (SELECT g, random() AS r FROM generate_series(1, 100000) AS g) AS s) AS calls;
 
--- Each call's trail as nexaflow writes it: status changes, the originate request and response, two gathers
--- (menu, then a survey) each with the verb sent, and the end.
+-- Each call's trail as nexaflow writes it: status changes (ORIGINATING naming the first turn's nodes), the
+-- originate request and response, two gathers (menu, then a survey) each with the verb sent, and the end. The
+-- DTMF payloads are the callback's (call.CallPath and analytics.FlowAnalytics read their entered nodes).
 INSERT INTO call_event (call_id, type, node, attempt, dtmf, route, payload, at)
 SELECT c.id, e.type, e.node, e.attempt, e.dtmf, e.route, e.payload, c.created_at + e.after
-  FROM (SELECT *, (ARRAY['1', '2', '7#', ''])[1 + (abs(hashtext(id::text)) % 4)] AS menu_digits,
-               (1 + abs(hashtext(platform_call_id)) % 5)::text AS survey_digits
-          FROM call) AS c
+  FROM (SELECT *, CASE menu_digits WHEN '1' THEN 'thanks' WHEN '2' THEN 'agent' ELSE 'invalid' END AS menu_target
+          FROM (SELECT *, (ARRAY['1', '2', '7#', ''])[1 + (abs(hashtext(id::text)) % 4)] AS menu_digits,
+                       (1 + abs(hashtext(platform_call_id)) % 5)::text AS survey_digits
+                  FROM call) AS d) AS c
  CROSS JOIN LATERAL (VALUES
    (1, 'STATUS', NULL, NULL, NULL, NULL, jsonb_build_object('from', NULL, 'to', 'QUEUED'), interval '0'),
-   (2, 'STATUS', NULL, NULL, NULL, NULL, jsonb_build_object('from', 'QUEUED', 'to', 'ORIGINATING'),
+   (2, 'STATUS', NULL, NULL, NULL, NULL,
+       jsonb_build_object('from', 'QUEUED', 'to', 'ORIGINATING', 'entered', jsonb_build_array('menu')),
        interval '1 millisecond'),
    (3, 'ORIGINATE_REQUEST', NULL, NULL, NULL, NULL,
        jsonb_build_object('from', c.from_number, 'to', c.to_number, 'accountId', 'acc-1',
@@ -65,12 +68,13 @@ SELECT c.id, e.type, e.node, e.attempt, e.dtmf, e.route, e.payload, c.created_at
    (5, 'STATUS', NULL, NULL, NULL, NULL, jsonb_build_object('from', 'ORIGINATING', 'to', 'IN_PROGRESS'),
        interval '151 milliseconds'),
    (6, 'DTMF', 'menu', 1, c.menu_digits,
-       CASE c.menu_digits WHEN '1' THEN 'thanks' WHEN '2' THEN 'agent' ELSE 'invalid' END,
+       c.menu_target,
        jsonb_build_object('callId', c.platform_call_id, 'channelId', 'ch-' || c.platform_call_id,
                           'digits', rtrim(c.menu_digits, '#'),
                           'reason', CASE c.menu_digits WHEN '1' THEN 'MATCH' WHEN '2' THEN 'MATCH'
                                                        WHEN '' THEN 'TIMEOUT' ELSE 'INVALID' END,
-                          'target', 'thanks', 'entered', jsonb_build_array('thanks', 'survey'), 'gather', 'survey'),
+                          'target', c.menu_target, 'entered', jsonb_build_array(c.menu_target, 'survey'),
+                          'gather', 'survey', 'attempts', jsonb_build_object('menu', 1, 'survey', 1)),
        interval '9 seconds'),
    (7, 'VERB_SENT', 'menu', 1, NULL, NULL,
        jsonb_build_object('type', 'play', 'data', jsonb_build_object('audioUrl', 'https://x.test/t.wav',
@@ -79,7 +83,8 @@ SELECT c.id, e.type, e.node, e.attempt, e.dtmf, e.route, e.payload, c.created_at
    (8, 'DTMF', 'survey', 1, c.survey_digits, 'bye',
        jsonb_build_object('callId', c.platform_call_id, 'channelId', 'ch-' || c.platform_call_id,
                           'digits', c.survey_digits, 'reason', 'MATCH', 'target', 'bye',
-                          'entered', jsonb_build_array('bye'), 'gather', NULL),
+                          'entered', jsonb_build_array('bye'), 'gather', NULL,
+                          'attempts', jsonb_build_object('menu', 1, 'survey', 1)),
        interval '25 seconds'),
    (9, 'VERB_SENT', 'survey', 1, NULL, NULL, '{"type": "hangup", "data": {}}'::jsonb, interval '25 seconds'),
    (10, 'STATUS', 'bye', NULL, NULL, NULL,
@@ -90,4 +95,6 @@ SELECT c.id, e.type, e.node, e.attempt, e.dtmf, e.route, e.payload, c.created_at
 ANALYZE flow;
 ANALYZE flow_revision;
 ANALYZE call;
-ANALYZE call_event;
+-- As autovacuum does to an append-only table soon after a batch of inserts: the visibility map lets the
+-- analytics read call_event_steps without visiting the heap (index-only scans).
+VACUUM (ANALYZE) call_event;

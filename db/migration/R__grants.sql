@@ -22,8 +22,8 @@ BEGIN
         EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', here, runtime);
         -- Soft deletes and revocations are UPDATEs; nothing at run time deletes a row but a lifted suppression.
         EXECUTE format('GRANT SELECT, INSERT, UPDATE ON api_key, flow, call TO %I', runtime);
-        -- The audit trail and the revisions are written once and read: never changed, never removed.
-        EXECUTE format('GRANT SELECT, INSERT ON flow_revision, call_event TO %I', runtime);
+        -- The audit trail, the revisions and who published them are written once and read, never changed.
+        EXECUTE format('GRANT SELECT, INSERT ON flow_revision, call_event, flow_publication TO %I', runtime);
         -- Campaigns and their contacts change state as they run; contacts stay with their campaign.
         EXECUTE format('GRANT SELECT, INSERT, UPDATE ON campaign, campaign_contact TO %I', runtime);
         -- A suppression is lifted by deleting it (DELETE /v1/suppressions/{number}): the one run-time DELETE.

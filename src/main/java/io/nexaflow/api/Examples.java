@@ -99,4 +99,42 @@ public final class Examples {
                   "at": "2026-11-27T10:15:41.004Z" }
               ]
             }""";
+
+    /** A week of the demo IVR: 112 callers heard the menu, 19 of them went to "invalid", 2 still wait at it. */
+    public static final String FLOW_ANALYTICS = """
+            {
+              "flowId": "6f1c1a52-3d47-4c5e-9a76-2f0d3c8b1e11", "version": 1,
+              "from": "2026-11-20T00:00:00Z", "to": "2026-11-27T00:00:00Z",
+              "totals": { "calls": 120, "placed": 112, "completed": 110, "running": 2, "failed": 6, "unknown": 2,
+                          "keyPresses": 110, "invalid": 7, "timeouts": 12, "maxAttempts": 0, "httpErrors": 0 },
+              "nodes": [
+                { "node": "agent", "type": "dial", "entered": 30, "visits": 30, "keys": [], "invalid": 0, "timeout": 0,
+                  "maxAttempts": 0, "httpErrors": 0, "ended": 0, "waiting": 0, "medianMs": null },
+                { "node": "bye", "type": "hangup", "entered": 110, "visits": 110, "keys": [], "invalid": 0,
+                  "timeout": 0, "maxAttempts": 0, "httpErrors": 0, "ended": 110, "waiting": 0, "medianMs": null },
+                { "node": "feedback", "type": "play", "entered": 30, "visits": 30, "keys": [], "invalid": 0,
+                  "timeout": 0, "maxAttempts": 0, "httpErrors": 0, "ended": 0, "waiting": 0, "medianMs": null },
+                { "node": "invalid", "type": "play", "entered": 19, "visits": 19, "keys": [], "invalid": 0,
+                  "timeout": 0, "maxAttempts": 0, "httpErrors": 0, "ended": 0, "waiting": 0, "medianMs": null },
+                { "node": "menu", "type": "gather", "entered": 112, "visits": 112,
+                  "keys": [ { "keys": "1", "to": "thanks", "presses": 61 },
+                            { "keys": "2", "to": "agent", "presses": 30 } ],
+                  "invalid": 7, "timeout": 12, "maxAttempts": 0, "httpErrors": 0, "ended": 0, "waiting": 2,
+                  "medianMs": 6400 },
+                { "node": "thanks", "type": "play", "entered": 61, "visits": 61, "keys": [], "invalid": 0,
+                  "timeout": 0, "maxAttempts": 0, "httpErrors": 0, "ended": 0, "waiting": 0, "medianMs": null },
+                { "node": "welcome", "type": "play", "entered": 112, "visits": 112, "keys": [], "invalid": 0,
+                  "timeout": 0, "maxAttempts": 0, "httpErrors": 0, "ended": 0, "waiting": 0, "medianMs": null }
+              ],
+              "edges": [
+                { "from": "agent", "to": "feedback", "label": null, "calls": 30 },
+                { "from": "feedback", "to": "bye", "label": null, "calls": 30 },
+                { "from": "invalid", "to": "bye", "label": null, "calls": 19 },
+                { "from": "menu", "to": "thanks", "label": "1", "calls": 61 },
+                { "from": "menu", "to": "agent", "label": "2", "calls": 30 },
+                { "from": "menu", "to": "invalid", "label": "onTimeout, onInvalid", "calls": 19 },
+                { "from": "thanks", "to": "bye", "label": null, "calls": 61 },
+                { "from": "welcome", "to": "menu", "label": null, "calls": 112 }
+              ]
+            }""";
 }

@@ -76,16 +76,8 @@ public record CallFilter(String from, String to, UUID flowId, Integer flowVersio
                     errors.add(error("flowId", "'" + flowId + "' is not a UUID"));
                 }
             }
-            Integer version = null;
+            Integer version = revision("flowVersion", flowVersion, errors);
             if (blank(flowVersion) != null) {
-                try {
-                    version = Integer.valueOf(flowVersion.trim());
-                    if (version < 1) {
-                        errors.add(error("flowVersion", "must be 1 or more, was " + version));
-                    }
-                } catch (NumberFormatException e) {
-                    errors.add(error("flowVersion", "'" + flowVersion + "' is not a number"));
-                }
                 if (blank(flowId) == null) {
                     errors.add(error("flowVersion", "only goes with flowId (revision numbers belong to a flow)"));
                 }
@@ -109,13 +101,18 @@ public record CallFilter(String from, String to, UUID flowId, Integer flowVersio
             if (sinceAt != null && untilAt != null && !sinceAt.isBefore(untilAt)) {
                 errors.add(error("until", "must be after since"));
             }
+            refuse(errors);
+            return new CallFilter(fromNumber, toNumber, flow, version, Set.copyOf(statuses), sinceAt, untilAt);
+        }
+
+        /** A 400 problem document naming every wrong query parameter, when there are any. */
+        public static void refuse(List<Problem.FieldError> errors) {
             if (!errors.isEmpty()) {
                 String detail = errors.stream().map(e -> e.pointer() + ": " + e.message())
                         .reduce((a, b) -> a + "; " + b).orElseThrow();
                 throw new ProblemException(Problem.of(400, "bad-request", "Bad request", detail)
                         .withErrors(errors, null));
             }
-            return new CallFilter(fromNumber, toNumber, flow, version, Set.copyOf(statuses), sinceAt, untilAt);
         }
 
         private static String number(String name, String raw, PhoneNumbers numbers, List<Problem.FieldError> errors) {
@@ -132,7 +129,25 @@ public record CallFilter(String from, String to, UUID flowId, Integer flowVersio
             }
         }
 
-        private static Instant instant(String name, String raw, List<Problem.FieldError> errors) {
+        /** Query parameter {@code name} as a revision number (1 or more), or null when absent or wrong. */
+        public static Integer revision(String name, String raw, List<Problem.FieldError> errors) {
+            if (blank(raw) == null) {
+                return null;
+            }
+            try {
+                int version = Integer.parseInt(raw.trim());
+                if (version < 1) {
+                    errors.add(error(name, "must be 1 or more, was " + version));
+                }
+                return version;
+            } catch (NumberFormatException e) {
+                errors.add(error(name, "'" + raw + "' is not a number"));
+                return null;
+            }
+        }
+
+        /** Query parameter {@code name} as an instant (ISO-8601 with an offset), or null when absent or wrong. */
+        public static Instant instant(String name, String raw, List<Problem.FieldError> errors) {
             if (blank(raw) == null) {
                 return null;
             }
@@ -150,7 +165,7 @@ public record CallFilter(String from, String to, UUID flowId, Integer flowVersio
         }
 
         /** Query parameters are named by "?name" where a body would have a JSON pointer. */
-        private static Problem.FieldError error(String parameter, String message) {
+        public static Problem.FieldError error(String parameter, String message) {
             return new Problem.FieldError("?" + parameter, message);
         }
     }

@@ -130,6 +130,21 @@ public class CallHistory {
         return CallView.of(call, events);
     }
 
+    /** The nodes a call went through, in order (call.CallPath); empty for a call that entered none. */
+    public List<String> path(UUID id) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT " + CallPath.nodes("?"))) {
+            statement.setObject(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                java.sql.Array nodes = rows.getArray(1);
+                return nodes == null ? List.of() : List.of((String[]) nodes.getArray());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("audit query failed: " + e.getMessage(), e);
+        }
+    }
+
     /** A page of one call's events, oldest first, after the event whose seq the request names (0: from the start). */
     @Transactional
     public Page<EventView> events(UUID id, PageRequest<Long> page) {

@@ -63,6 +63,10 @@ public final class Campaign {
         /** Waiting to be dialled: what the dialer leases, what cancel and a new suppression stop. */
         public static final Set<ContactState> WAITING = Collections.unmodifiableSet(EnumSet.of(PENDING, RETRY_WAIT));
 
+        /** Done, or never to be called: what a progress bar counts as behind it. */
+        public static final Set<ContactState> SETTLED = Collections.unmodifiableSet(
+                EnumSet.of(COMPLETED, NO_ANSWER, FAILED, CANCELLED, SUPPRESSED));
+
         /**
          * {@link #WAITING} as an SQL list, written into statements rather than bound: only a literal lets
          * PostgreSQL use the partial indexes on waiting contacts (V7__campaigns.sql) in a prepared plan.

@@ -1,5 +1,9 @@
 package io.nexaflow.campaign;
 
+import io.nexaflow.analytics.AnalyticsRange;
+import io.nexaflow.analytics.FlowAnalytics;
+import io.nexaflow.analytics.FlowAnalyticsView;
+import io.nexaflow.api.Examples;
 import io.nexaflow.api.OpenApiDocument;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageParams;
@@ -13,8 +17,6 @@ import io.nexaflow.campaign.CampaignDtos.ContactView;
 import io.nexaflow.export.ExportFormat;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.core.Context;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import io.nexaflow.campaign.CampaignDtos.ImportResult;
@@ -48,6 +50,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -92,16 +95,19 @@ public class CampaignResource {
     static final String EXPORTED_CSV = "id,number,state,attempts,lastOutcome,lastError,lastCallId,path,variables,"
             + "collected\r\n1,+919650612345,COMPLETED,1,ANSWERED,,0b0f8a8e-6f43-4c1e-9b1f-1f3c1e1a2b3c,"
             + "greet > menu > paid > bye,\"{\"\"name\"\":\"\"Asha\"\"}\",\"{\"\"name\"\":\"\"Asha\"\",\"\"choice\"\":\"\"1\"\"}\"\r\n";
-    private static final java.time.Duration PROGRESS_EVERY = java.time.Duration.ofSeconds(1);
-
     /** A campaign's contacts page when no size is asked for. */
     private static final int CONTACTS_PER_PAGE = 100;
 
     private final CampaignService campaigns;
+    private final ProgressStream progress;
+    private final FlowAnalytics analytics;
     private final SecurityIdentity identity;
 
-    public CampaignResource(CampaignService campaigns, SecurityIdentity identity) {
+    public CampaignResource(CampaignService campaigns, ProgressStream progress, FlowAnalytics analytics,
+                            SecurityIdentity identity) {
         this.campaigns = campaigns;
+        this.progress = progress;
+        this.analytics = analytics;
         this.identity = identity;
     }
 
@@ -216,6 +222,31 @@ public class CampaignResource {
     }
 
     @GET
+    @Path("{id}/analytics")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "getCampaignAnalytics", summary = "Per-node analytics of a campaign's calls",
+            description = "`GET /v1/flows/{id}/analytics` over the calls this campaign placed, on the revision it "
+            + "pinned at start (before its start: the flow's published one, with no calls). `from` defaults to the "
+            + "campaign's start (at most 92 days before `to`), `to` to now.")
+    @APIResponse(responseCode = "200", description = "The analytics",
+            content = @Content(schema = @Schema(implementation = FlowAnalyticsView.class),
+                    examples = @ExampleObject(name = "a week of the demo IVR", value = Examples.FLOW_ANALYTICS)))
+    @APIResponse(responseCode = "400", ref = OpenApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
+    public FlowAnalyticsView analytics(@PathParam("id") UUID id, @BeanParam AnalyticsRange range) {
+        range.checked();
+        CampaignView campaign = campaigns.get(id);
+        Instant to = range.until() != null ? range.until() : Instant.now();
+        Instant from = range.since();
+        if (from == null && campaign.startedAt() != null) {
+            Instant earliest = to.minus(FlowAnalytics.MAX_SPAN);
+            from = campaign.startedAt().isBefore(earliest) ? earliest : campaign.startedAt();
+        }
+        return analytics.compute(campaign.flowId(), campaign.flowVersion(), from, to, Campaign.caller(id));
+    }
+
+    @GET
     @Path("{id}/progress")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Blocking
@@ -229,19 +260,7 @@ public class CampaignResource {
                     schema = @Schema(implementation = CampaignView.class)))
     @APIResponse(responseCode = "404", ref = OpenApiDocument.NOT_FOUND)
     public Multi<CampaignView> progress(@PathParam("id") UUID id) {
-        CampaignView first = campaigns.get(id); // a 404 problem before the stream begins
-        if (ended(first)) {
-            return Multi.createFrom().item(first);
-        }
-        return Multi.createBy().repeating()
-                .uni(() -> Uni.createFrom().item(() -> campaigns.get(id))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .withDelay(PROGRESS_EVERY)
-                .whilst(view -> !ended(view));
-    }
-
-    private static boolean ended(CampaignView campaign) {
-        return !Campaign.State.OPEN.contains(campaign.state());
+        return progress.follow(id);
     }
 
     @POST

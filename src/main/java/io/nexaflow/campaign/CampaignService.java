@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.nexaflow.api.Cursor;
+import io.nexaflow.call.CallPath;
 import io.nexaflow.api.Page;
 import io.nexaflow.api.PageRequest;
 import io.nexaflow.campaign.Campaign.Action;
@@ -70,20 +71,16 @@ public class CampaignService {
 
     /**
      * A campaign's contacts with their last call, its variables and its path: the nodes its first turn entered
-     * (the ORIGINATING event) and then those each answer entered (its DTMF events).
+     * (the ORIGINATING event) and then those each answer entered (its DTMF events), as call.CallPath reads it.
      */
     private static final String EXPORT_SQL = """
             SELECT cc.id, cc.number, cc.variables::text AS variables, cc.state, cc.attempts, cc.last_outcome,
                    cc.last_error, cc.last_call_id, c.variables::text AS collected,
-                   (SELECT array_agg(t.node ORDER BY e.id, t.n) FROM call_event e
-                      CROSS JOIN LATERAL jsonb_array_elements_text(COALESCE(e.payload -> 'entered', '[]'::jsonb))
-                                         WITH ORDINALITY AS t (node, n)
-                     WHERE e.call_id = cc.last_call_id
-                       AND (e.type = 'DTMF' OR (e.type = 'STATUS' AND e.payload ->> 'to' = 'ORIGINATING'))) AS path,
+                   %s AS path,
                    EXISTS (SELECT 1 FROM call_event e WHERE e.call_id = cc.last_call_id AND e.type = 'DTMF')
                        AS answered
               FROM campaign_contact cc LEFT JOIN call c ON c.id = cc.last_call_id
-             WHERE cc.campaign_id = ? ORDER BY cc.id""";
+             WHERE cc.campaign_id = ? ORDER BY cc.id""".formatted(CallPath.nodes("cc.last_call_id"));
     private static final List<Column<ContactResult>> EXPORT_COLUMNS = List.of(
             Column.of("id", ContactResult::id),
             Column.of("number", ContactResult::number),

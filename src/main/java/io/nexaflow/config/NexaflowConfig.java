@@ -41,6 +41,8 @@ public interface NexaflowConfig {
 
     Sandbox sandbox();
 
+    Console console();
+
     Datasource datasource();
 
     Calls calls();
@@ -54,6 +56,18 @@ public interface NexaflowConfig {
     Retention retention();
 
     Http http();
+
+    /** The read-only web console under /console (io.nexaflow.console). */
+    interface Console {
+        /** Off in prod unless NEXAFLOW_CONSOLE_ENABLED=true (application.properties); its paths then answer 404. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How long a console sign-in lasts; the key behind it is checked again on every request regardless. */
+        @WithName("session-ttl")
+        @WithDefault("8h")
+        Duration sessionTtl();
+    }
 
     interface Sandbox {
         /** The in-process Nexafone emulator under /sandbox; also lets flows use the vendor page's placeholder numbers. */

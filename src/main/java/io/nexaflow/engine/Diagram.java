@@ -8,9 +8,25 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Draws a flow as a Mermaid flowchart, for people reading a flow rather than running it. */
 public final class Diagram {
+
+    /** An arrow of the diagram: parallel ways from one node to another share one. */
+    public record Edge(String from, String to) {
+    }
+
+    /**
+     * What a reader wants to see on top of the flow itself (the console's analytics and call paths): a note under
+     * a node's label, a text after an edge's label, nodes and edges to highlight, and nodes marked as drop-off
+     * points. Ids that are not in the flow are ignored.
+     */
+    public record Overlay(Map<String, String> notes, Map<Edge, String> edgeNotes, Set<String> highlighted,
+                          Set<Edge> highlightedEdges, Set<String> dropOff) {
+
+        public static final Overlay NONE = new Overlay(Map.of(), Map.of(), Set.of(), Set.of(), Set.of());
+    }
 
     private Diagram() {
     }
@@ -20,29 +36,79 @@ public final class Diagram {
      * unlabelled, routes labelled with their digits, the other ways out with their field names.
      */
     public static String mermaid(FlowDefinition flow) {
+        return mermaid(flow, Overlay.NONE);
+    }
+
+    /** As {@link #mermaid(FlowDefinition)}, with the overlay's notes, highlights and drop-off marks. */
+    public static String mermaid(FlowDefinition flow, Overlay overlay) {
         // Mermaid ids of our own: node ids such as "end" or "a--b" would break Mermaid's grammar.
         Map<String, String> ids = new HashMap<>();
         for (String id : flow.nodes().keySet()) {
             ids.put(id, "n" + ids.size());
         }
         var out = new StringBuilder("graph TD\n");
-        flow.nodes().forEach((id, node) -> out.append("    ").append(ids.get(id)).append(shape(id, node)).append('\n'));
-        flow.nodes().forEach((id, node) -> edges(node).forEach((target, labels) -> {
-            out.append("    ").append(ids.get(id)).append(" -->");
-            if (!labels.isEmpty()) {
-                out.append("|\"").append(escape(String.join(", ", labels))).append("\"|");
+        flow.nodes().forEach((id, node) -> out.append("    ").append(ids.get(id))
+                .append(shape(id, node, overlay.notes().get(id))).append('\n'));
+        // linkStyle names an arrow by its position among the arrows, in the order they are written.
+        List<String> highlightedEdges = new ArrayList<>();
+        int position = 0;
+        for (Arrow arrow : arrows(flow)) {
+            Edge edge = new Edge(arrow.from(), arrow.to());
+            String note = overlay.edgeNotes().get(edge);
+            String label = note == null ? arrow.label() : arrow.label() == null ? note : arrow.label() + ": " + note;
+            out.append("    ").append(ids.get(arrow.from())).append(" -->");
+            if (label != null) {
+                out.append("|\"").append(escape(label)).append("\"|");
             }
-            out.append(' ').append(ids.getOrDefault(target, "missing")).append('\n');
-        }));
+            out.append(' ').append(ids.getOrDefault(arrow.to(), "missing")).append('\n');
+            if (overlay.highlightedEdges().contains(edge)) {
+                highlightedEdges.add(String.valueOf(position));
+            }
+            position++;
+        }
         if (ids.containsKey(flow.start())) {
             out.append("    classDef start stroke-width:3px\n");
             out.append("    class ").append(ids.get(flow.start())).append(" start\n");
         }
+        classed(out, "dropoff", "fill:#fde2e1,stroke:#b42318,color:#7a271a", overlay.dropOff(), ids);
+        classed(out, "path", "fill:#fff4c2,stroke:#b54708,stroke-width:3px", overlay.highlighted(), ids);
+        if (!highlightedEdges.isEmpty()) {
+            out.append("    linkStyle ").append(String.join(",", highlightedEdges))
+                    .append(" stroke:#b54708,stroke-width:4px\n");
+        }
         return out.toString();
     }
 
-    private static String shape(String id, Node node) {
-        String label = "\"" + escape(id) + "<br/>" + escape(describe(node)) + "\"";
+    /**
+     * One arrow of the diagram: the ways from one node to another, their labels joined ({@code "1, default"}),
+     * or a null label for {@code next}.
+     */
+    public record Arrow(String from, String to, String label) {
+    }
+
+    /**
+     * The diagram's arrows, node by node in the definition's order: what a drawing (or the counts put on it, as
+     * analytics.FlowAnalytics does) takes as the flow's edges. Parallel ways to one node share one arrow.
+     */
+    public static List<Arrow> arrows(FlowDefinition flow) {
+        List<Arrow> arrows = new ArrayList<>();
+        flow.nodes().forEach((id, node) -> edges(node).forEach((target, labels) ->
+                arrows.add(new Arrow(id, target, labels.isEmpty() ? null : String.join(", ", labels)))));
+        return arrows;
+    }
+
+    private static void classed(StringBuilder out, String name, String style, Set<String> nodes,
+                                Map<String, String> ids) {
+        List<String> members = nodes.stream().filter(ids::containsKey).map(ids::get).sorted().toList();
+        if (!members.isEmpty()) {
+            out.append("    classDef ").append(name).append(' ').append(style).append('\n');
+            out.append("    class ").append(String.join(",", members)).append(' ').append(name).append('\n');
+        }
+    }
+
+    private static String shape(String id, Node node, String note) {
+        String label = "\"" + escape(id) + "<br/>" + escape(describe(node))
+                + (note == null ? "" : "<br/>" + escape(note)) + "\"";
         if (node instanceof Node.Gather || node instanceof Node.Switch) {
             return "{" + label + "}";
         }

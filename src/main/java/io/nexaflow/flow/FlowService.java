@@ -61,12 +61,12 @@ public class FlowService {
         flow.latestVersion = 1;
         flow.createdAt = now;
         flow.updatedAt = now;
-        if (Boolean.TRUE.equals(request.publish())) {
-            flow.activeVersion = 1;
-        }
         flow.persist();
         FlowRevision revision = newRevision(flow, checked, request.comment(), who, now);
         flushOrConflict(checked.name);
+        if (Boolean.TRUE.equals(request.publish())) {
+            activate(flow, 1, who, now);
+        }
         if (flow.activeVersion != null) {
             PublishedRevisions.announce(Flow.getEntityManager(), revision.id);
         }
@@ -93,7 +93,7 @@ public class FlowService {
             current = newRevision(flow, checked, request.comment(), who, now);
         }
         if (Boolean.TRUE.equals(request.publish())) {
-            flow.activeVersion = current.version;
+            activate(flow, current.version, who, now);
         }
         flow.name = checked.name;
         flow.description = request.description();
@@ -160,7 +160,7 @@ public class FlowService {
         FlowRevision revision = revisionEntity(flow, version);
         if (!Objects.equals(flow.activeVersion, version)) {
             LOG.infof("flow %s: revision %d published by %s (was %s)", flow.id, version, who, flow.activeVersion);
-            flow.activeVersion = version;
+            activate(flow, version, who, Timestamps.now());
             flow.updatedAt = Timestamps.now();
         }
         // Publish and rollback alike: every replica holds the revision before a call can start on it.
@@ -277,6 +277,31 @@ public class FlowService {
     private static FlowView view(Flow flow, JsonNode definition, List<FieldError> warnings, Boolean newRevision) {
         return new FlowView(flow.id, flow.name, flow.description, flow.activeVersion, flow.latestVersion,
                 flow.createdAt, flow.updatedAt, definition, warnings, newRevision);
+    }
+
+    /** Who published which revision of a flow, and when: newest first. */
+    public record Publication(int version, String publishedBy, Instant publishedAt) {
+    }
+
+    @Transactional
+    public List<Publication> publications(UUID id) {
+        Flow flow = live(id, LockModeType.NONE);
+        List<FlowPublication> rows = FlowPublication.list("flowId", Sort.descending("id"), flow.id);
+        return rows.stream().map(p -> new Publication(p.version, p.publishedBy, p.publishedAt)).toList();
+    }
+
+    /** Makes {@code version} the revision new calls run, and records who did it (flow_publication). */
+    private static void activate(Flow flow, int version, String who, Instant now) {
+        if (Objects.equals(flow.activeVersion, version)) {
+            return;
+        }
+        flow.activeVersion = version;
+        FlowPublication publication = new FlowPublication();
+        publication.flowId = flow.id;
+        publication.version = version;
+        publication.publishedBy = who;
+        publication.publishedAt = now;
+        publication.persist();
     }
 
     private static RevisionView revisionView(Flow flow, FlowRevision r, boolean withDefinition) {

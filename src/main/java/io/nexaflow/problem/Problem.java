@@ -23,6 +23,11 @@ public record Problem(
         return new Problem(type(slug), title, status, detail, null, null, null);
     }
 
+    /** What any path that does not exist answers (and a path that is switched off, so it looks the same). */
+    public static Problem notFound(String path) {
+        return of(404, null, "Not Found", "No resource at " + path).withInstance(path);
+    }
+
     public static String type(String slug) {
         return slug == null ? "about:blank" : "urn:nexaflow:problem:" + slug;
     }

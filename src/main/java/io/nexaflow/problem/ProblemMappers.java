@@ -87,10 +87,12 @@ public class ProblemMappers {
             LOG.errorf(e, "HTTP %d on %s", status, uri.getPath());
             return respond(internal(), uri);
         }
+        if (status == 404) {
+            return respond(Problem.notFound(uri.getPath()), uri);
+        }
         String title = Response.Status.fromStatusCode(status) == null ? "HTTP " + status
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
         String detail = switch (status) {
-            case 404 -> "No resource at " + uri.getPath();
             case 405 -> "This method is not allowed on " + uri.getPath();
             case 415 -> "Send the body as application/json";
             case 406 -> "This resource cannot produce the requested media type";

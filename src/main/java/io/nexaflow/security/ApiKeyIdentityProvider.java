@@ -14,6 +14,7 @@ import jakarta.transaction.Transactional;
 
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Turns an API key into an identity with one role: the bootstrap key first, then the stored keys. */
 @ApplicationScoped
@@ -41,33 +42,58 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
             return Uni.createFrom().failure(new AuthenticationFailedException());
         }
         byte[] hash = KeyHash.sha256(key);
-        // Compared as digests, in constant time: the comparison tells nothing about the key.
-        if (bootstrapHash.isPresent() && MessageDigest.isEqual(bootstrapHash.get(), hash)) {
+        if (isBootstrap(hash)) {
             return Uni.createFrom().item(identity(BOOTSTRAP_NAME, Roles.ADMIN));
         }
-        return context.runBlocking(() -> storedKeys.find(hash)
+        return context.runBlocking(() -> storedKeys.byHash(hash)
                 .map(k -> identity(k.name(), k.role()))
                 .orElseThrow(AuthenticationFailedException::new));
     }
 
-    private static SecurityIdentity identity(String name, String role) {
-        var identity = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name)).addRole(role);
-        if (Roles.ADMIN.equals(role)) {
-            // An admin may do everything an operator or an auditor may.
-            identity.addRole(Roles.OPERATOR).addRole(Roles.AUDITOR);
+    /** Who holds this key: the bootstrap admin (no id) or a stored, unrevoked key. Blocks on the database. */
+    Optional<StoredKeys.Found> holder(String key) {
+        byte[] hash = KeyHash.sha256(key);
+        if (isBootstrap(hash)) {
+            return Optional.of(new StoredKeys.Found(null, BOOTSTRAP_NAME, Roles.ADMIN));
         }
-        return identity.build();
+        return storedKeys.byHash(hash);
+    }
+
+    /** The SHA-256 of the bootstrap key, when one is configured. */
+    Optional<byte[]> bootstrapHash() {
+        return bootstrapHash.map(byte[]::clone);
+    }
+
+    /** Compared as digests, in constant time: the comparison tells nothing about the key. */
+    boolean isBootstrap(byte[] hash) {
+        return bootstrapHash.isPresent() && MessageDigest.isEqual(bootstrapHash.get(), hash);
+    }
+
+    private static SecurityIdentity identity(String name, String role) {
+        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name))
+                .addRoles(Roles.granted(role)).build();
     }
 
     /** The database side, in its own bean so the lookup runs in a transaction. */
     @ApplicationScoped
     public static class StoredKeys {
-        public record Found(String name, String role) {
+        public record Found(UUID id, String name, String role) {
         }
 
         @Transactional
-        public Optional<Found> find(byte[] hash) {
-            return ApiKey.findActiveByHash(hash).map(k -> new Found(k.name, k.role));
+        public Optional<Found> byHash(byte[] hash) {
+            return ApiKey.findActiveByHash(hash).map(StoredKeys::found);
+        }
+
+        /** The key a console session names, unless it has been revoked since. */
+        @Transactional
+        public Optional<Found> byId(UUID id) {
+            return ApiKey.<ApiKey>find("id = ?1 and revokedAt is null", id).firstResultOptional()
+                    .map(StoredKeys::found);
+        }
+
+        private static Found found(ApiKey key) {
+            return new Found(key.id, key.name, key.role);
         }
     }
 }

@@ -12,6 +12,11 @@ public final class Roles {
     private Roles() {
     }
 
+    /** The roles a key of this role holds: an admin may do everything an operator or an auditor may. */
+    public static java.util.Set<String> granted(String role) {
+        return ADMIN.equals(role) ? java.util.Set.of(ADMIN, OPERATOR, AUDITOR) : java.util.Set.of(role);
+    }
+
     public static boolean isRole(String role) {
         return ADMIN.equals(role) || OPERATOR.equals(role) || AUDITOR.equals(role);
     }

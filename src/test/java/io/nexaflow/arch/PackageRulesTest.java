@@ -47,7 +47,24 @@ class PackageRulesTest {
                         "io.nexaflow.expr", "io.nexaflow.request", "io.nexaflow.turn", "io.nexaflow.telemetry")
                 .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.flow", "io.nexaflow.call",
                         "io.nexaflow.webhook", "io.nexaflow.sandbox", "io.nexaflow.audit", "io.nexaflow.security",
-                        "io.nexaflow.campaign")
+                        "io.nexaflow.campaign", "io.nexaflow.analytics")
+                .check(main);
+    }
+
+    /**
+     * Analytics only read: flows, the audit trail through call (call.CallPath) and the engine's diagram; never the
+     * packages that run a call, and never campaigns, which ask it (GET /v1/campaigns/{id}/analytics delegates).
+     */
+    @Test
+    void analyticsReadTheAuditTrailOnly() {
+        noClasses().that().resideInAPackage("io.nexaflow.analytics")
+                .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.webhook..",
+                        "io.nexaflow.sandbox..", "io.nexaflow.audit..", "io.nexaflow.journal..", "io.nexaflow.turn..",
+                        "io.nexaflow.nexafone..", "io.nexaflow.state..", "io.nexaflow.request..",
+                        "io.nexaflow.campaign..")
+                .check(main);
+        noClasses().that().resideInAnyPackage("io.nexaflow.call..", "io.nexaflow.flow..", "io.nexaflow.webhook..")
+                .should().dependOnClassesThat().resideInAPackage("io.nexaflow.analytics")
                 .check(main);
     }
 
@@ -63,8 +80,24 @@ class PackageRulesTest {
                         "io.nexaflow.nexafone..", "io.nexaflow.state..", "io.nexaflow.engine..",
                         "io.nexaflow.request..")
                 .check(main);
-        noClasses().that().resideOutsideOfPackage("io.nexaflow.campaign")
+        noClasses().that().resideOutsideOfPackages("io.nexaflow.campaign", "io.nexaflow.console")
                 .should().dependOnClassesThat().resideInAPackage("io.nexaflow.campaign")
+                .check(main);
+    }
+
+    /**
+     * The console is the top: it reads what the API reads, through the same owners (flows, calls, campaigns,
+     * analytics, the engine's diagram), and nothing imports it; it never reaches the packages that run a call.
+     */
+    @Test
+    void theConsoleIsTheTopAndOnlyReads() {
+        noClasses().that().resideOutsideOfPackage("io.nexaflow.console")
+                .should().dependOnClassesThat().resideInAPackage("io.nexaflow.console")
+                .check(main);
+        noClasses().that().resideInAPackage("io.nexaflow.console")
+                .should().dependOnClassesThat().resideInAnyPackage("io.nexaflow.webhook..", "io.nexaflow.sandbox..",
+                        "io.nexaflow.audit..", "io.nexaflow.journal..", "io.nexaflow.turn..", "io.nexaflow.nexafone..",
+                        "io.nexaflow.state..", "io.nexaflow.request..", "io.nexaflow.commit..")
                 .check(main);
     }
 }

@@ -136,6 +136,37 @@ class CampaignResultsTest {
                 + "\"{\"\"name\"\":\"\"Ravi\"\",\"\"choice\"\":\"\"2\"\"}\"\r\n"
                 + listed.get(carl).get("id") + "," + carl + ",NO_ANSWER,1,NO_ANSWER,," + listed.get(carl).get("lastCallId")
                 .asText() + ",,\"{\"\"name\"\":\"\"Carl\"\"}\",\"{\"\"name\"\":\"\"Carl\"\"}\"\r\n");
+
+        // The flow analytics over the campaign's calls: Carl's call rang out, and as Nexafone reports no answer,
+        // it counts as waiting at the first gather (it is IN_PROGRESS until the idle sweep).
+        JsonNode analytics = Flows.parse(as("operator").get("/v1/campaigns/{id}/analytics", campaign)
+                .then().statusCode(200).extract().asString());
+        JsonNode menu = analytics.get("nodes").get(2);
+        assertThat(menu.get("medianMs").isIntegralNumber()).as(menu.toString()).isTrue();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) menu).put("medianMs", "(ms)");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) analytics).remove(List.of("flowId", "from", "to"));
+        assertThat(analytics).isEqualTo(Flows.parse("""
+                {"version": 1,
+                 "totals": {"calls": 3, "placed": 3, "completed": 2, "running": 1, "failed": 0, "unknown": 0,
+                            "keyPresses": 2, "invalid": 0, "timeouts": 0, "maxAttempts": 0, "httpErrors": 0},
+                 "nodes": [
+                   {"node": "bye", "type": "hangup", "entered": 2, "visits": 2, "keys": [], "invalid": 0,
+                    "timeout": 0, "maxAttempts": 0, "httpErrors": 0, "ended": 2, "waiting": 0, "medianMs": null},
+                   {"node": "greet", "type": "play", "entered": 3, "visits": 3, "keys": [], "invalid": 0,
+                    "timeout": 0, "maxAttempts": 0, "httpErrors": 0, "ended": 0, "waiting": 0, "medianMs": null},
+                   {"node": "menu", "type": "gather", "entered": 3, "visits": 3,
+                    "keys": [{"keys": "1", "to": "thanks", "presses": 1},
+                             {"keys": "default", "to": "bye", "presses": 1}],
+                    "invalid": 0, "timeout": 0, "maxAttempts": 0, "httpErrors": 0, "ended": 0, "waiting": 1,
+                    "medianMs": "(ms)"},
+                   {"node": "thanks", "type": "play", "entered": 1, "visits": 1, "keys": [], "invalid": 0,
+                    "timeout": 0, "maxAttempts": 0, "httpErrors": 0, "ended": 0, "waiting": 0, "medianMs": null}],
+                 "edges": [
+                   {"from": "greet", "to": "menu", "label": null, "calls": 3},
+                   {"from": "menu", "to": "thanks", "label": "1", "calls": 1},
+                   {"from": "menu", "to": "bye", "label": "default", "calls": 1},
+                   {"from": "thanks", "to": "bye", "label": null, "calls": 1}]}"""));
+        as("operator").get("/v1/campaigns/{id}/analytics", java.util.UUID.randomUUID()).then().statusCode(404);
     }
 
     @Test

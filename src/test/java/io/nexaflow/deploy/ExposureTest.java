@@ -19,7 +19,8 @@ class ExposureTest {
     private static final Set<String> PUBLIC = Set.of("/api", "/v1", "/q/swagger-ui", "/q/openapi");
     /** Requests that must not reach nexaflow through the Ingress. */
     private static final List<String> PRIVATE = List.of("/q/metrics", "/q/health", "/q/health/ready", "/sandbox",
-            "/sandbox/auth/get-access-token/x", "/q/dev-ui", "/");
+            "/sandbox/auth/get-access-token/x", "/q/dev-ui", "/", "/console", "/console/login",
+            "/webjars/mermaid/11.14.0/dist/mermaid.min.js");
 
     @Test
     void theIngressRoutesTheWebhookAndTheApiOverTls() {
@@ -45,6 +46,35 @@ class ExposureTest {
         String publicUrl = Environment.of(Manifests.of("overlays/prod")).literal("NEXAFLOW_PUBLIC_URL").orElseThrow();
         assertThat(publicUrl).as("NEXAFLOW_PUBLIC_URL is the Ingress's HTTPS host")
                 .isIn(ingress.getSpec().getRules().stream().map(r -> "https://" + r.getHost()).toList());
+    }
+
+    /** The console is off in prod; its component turns it on and routes it as the API is routed, nothing more. */
+    @Test
+    void theConsoleComponentRoutesTheConsoleLikeTheApi() throws java.io.IOException {
+        assertThat(Environment.of(Manifests.of("overlays/prod")).literal("NEXAFLOW_CONSOLE_ENABLED")).isEmpty();
+        Manifests withConsole = Manifests.prodWith("console");
+        assertThat(Environment.of(withConsole).literal("NEXAFLOW_CONSOLE_ENABLED")).contains("true");
+
+        Ingress plain = Manifests.of("overlays/prod").one(Ingress.class, Manifests.APP);
+        Ingress ingress = withConsole.one(Ingress.class, Manifests.APP);
+        List<HTTPIngressPath> paths = ingress.getSpec().getRules().stream()
+                .flatMap(rule -> rule.getHttp().getPaths().stream()).toList();
+        Set<String> expected = new java.util.HashSet<>(PUBLIC);
+        expected.addAll(Set.of("/console", "/webjars/mermaid"));
+        assertThat(paths).extracting(HTTPIngressPath::getPath).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(routed(paths, "/console/flows")).isTrue();
+        assertThat(routed(paths, "/webjars/mermaid/11.14.0/dist/mermaid.min.js")).isTrue();
+        assertThat(routed(paths, "/webjars/other/1.0/x.js")).isFalse();
+        HTTPIngressPath api = paths.stream().filter(p -> p.getPath().equals("/v1")).findFirst().orElseThrow();
+        assertThat(paths).filteredOn(p -> p.getPath().startsWith("/console") || p.getPath().startsWith("/webjars"))
+                .allSatisfy(p -> {
+                    assertThat(p.getPathType()).isEqualTo("Prefix");
+                    assertThat(p.getBackend()).isEqualTo(api.getBackend());
+                });
+        assertThat(ingress.getSpec().getTls()).isEqualTo(plain.getSpec().getTls());
+        assertThat(ingress.getMetadata().getAnnotations()).isEqualTo(plain.getMetadata().getAnnotations());
+        assertThat(ingress.getSpec().getRules()).extracting(IngressRule::getHost)
+                .isEqualTo(plain.getSpec().getRules().stream().map(IngressRule::getHost).toList());
     }
 
     @Test
