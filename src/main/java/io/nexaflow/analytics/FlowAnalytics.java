@@ -169,6 +169,9 @@ public class FlowAnalytics {
         try (var statement = connection.createStatement()) {
             statement.execute("SET LOCAL work_mem = '64MB'");
             statement.execute("SET LOCAL max_parallel_workers_per_gather = 0");
+            // A plan for the range given: a generic one (the driver prepares a statement used five times) guesses a
+            // handful of calls and probes the index once per call, 3 s instead of 0.8 s for 100,000 calls.
+            statement.execute("SET LOCAL plan_cache_mode = force_custom_plan");
         }
         try (PreparedStatement statement = connection.prepareStatement(PATHS.formatted(CallPath.STEP, calls))) {
             bind(statement, revision, since, until, createdBy);
