@@ -13,7 +13,7 @@
 # Knobs (environment): BENCH_QUICK, BENCH_JAVA_OPTS, BENCH_CONNECTIONS, BENCH_CALLS, BENCH_RATE, BENCH_DB,
 # BENCH_KEEP_DB=1 (keep the database for inspection), BENCH_NO_BUILD=1 (use target/ as it is),
 # BENCH_JFR=1 (record a JFR of the callback phases into the out dir), BENCH_RESULTS (where to write RESULTS.md),
-# BENCH_ONLY=outage|data|dialer|tracing, BENCH_TRACE_BASE, BENCH_TRACE_CALLS, BENCH_TRACE_ROUNDS, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE,
+# BENCH_ONLY=outage|data|dialer|tracing, BENCH_TRACE_BASE, BENCH_TRACE_CALLS, BENCH_TRACE_ROUNDS, BENCH_TRACE_RATIO, BENCH_TRACE_VARIANTS, BENCH_TRACE_ENV, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE,
 # BENCH_DATA_API_MS, BENCH_DIALER_CAMPAIGNS, BENCH_DIALER_CONTACTS, BENCH_DIALER_CPS, BENCH_DIALER_ROUNDS,
 # BENCH_DURABLE_POOL (the durable Express baseline's pg pool size).
 set -euo pipefail
@@ -64,7 +64,15 @@ DIALER_PACE_SECS=$([[ $QUICK == 1 ]] && echo 15 || echo 30)
 ORIG_CONC=16
 # The tracing phase: saturation rounds with tracing off and on (and main's jar, given BENCH_TRACE_BASE).
 TRACE_BASE=${BENCH_TRACE_BASE:-}
-TRACE_CALLS=${BENCH_TRACE_CALLS:-$([[ $QUICK == 1 ]] && echo 2500 || echo 5000)}
+# 80 callbacks a call (flow.json's ring); every variant's warm-up and saturation take fresh ones, about 25 s at up to
+# 8,000/s each: 4 variants x 2 rounds need ~16,000 calls. Too few and the rounds run dry (the summary says FAILED).
+TRACE_CALLS=${BENCH_TRACE_CALLS:-$([[ $QUICK == 1 ]] && echo 4000 || echo 18000)}
+# BENCH_TRACE_RATIO: the sample ratio of the 'on' variant (default: the service's own default, 0.1).
+TRACE_RATIO=${BENCH_TRACE_RATIO:-}
+# BENCH_TRACE_VARIANTS: which of off, on, full (and base, with BENCH_TRACE_BASE) to run.
+TRACE_VARIANTS=${BENCH_TRACE_VARIANTS:-}
+# BENCH_TRACE_ENV: more VAR=value settings for the 'on' variant (space-separated), to try a tracing setting.
+TRACE_ENV=${BENCH_TRACE_ENV:-}
 TRACE_ROUNDS=${BENCH_TRACE_ROUNDS:-2}
 TRACE_WARM=$([[ $QUICK == 1 ]] && echo 5 || echo 10)
 TRACE_SAT=$([[ $QUICK == 1 ]] && echo 6 || echo 15)
@@ -455,10 +463,11 @@ dialer_phase() { # campaigns dialled by the service against the stub, beside POS
 }
 
 tracing_phase() { # callback saturation, tracing off vs on (exported to a discarding OTLP sink) [vs main's jar]
-  local sink_port round variant pool=0 order variants saved=("${APP_ENV[@]}") c0 c1 n
+  local sink_port round variant pool=0 order variants saved=("${APP_ENV[@]}") c0 c1 n extra
   # on: the default sample ratio; full: every trace kept (NEXAFLOW_TRACES_SAMPLE_RATIO=1.0).
   variants=(off on full)
   [[ -n $TRACE_BASE ]] && variants=(base off on full)
+  [[ -n $TRACE_VARIANTS ]] && read -r -a variants <<< "$TRACE_VARIANTS"
   sink_port=$(free_port)
   log "Tracing: ${variants[*]}, $TRACE_ROUNDS interleaved round(s) of ${TRACE_WARM}s warm-up + ${TRACE_SAT}s saturation each, on $TRACE_CALLS calls; OTLP sink on 127.0.0.1:$sink_port"
   node "$LIB/otlp-sink.js" "$sink_port" > "$OUT/otlp-sink.log" 2>&1 &
@@ -476,7 +485,9 @@ tracing_phase() { # callback saturation, tracing off vs on (exported to a discar
     if (( round % 2 == 0 )); then order=(); for ((i = ${#variants[@]} - 1; i >= 0; i--)); do order+=("${variants[i]}"); done; fi
     for variant in "${order[@]}"; do
       case $variant in
-        on) APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf) ;;
+        on) APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf)
+            [[ -n $TRACE_RATIO ]] && APP_ENV+=(NEXAFLOW_TRACES_SAMPLE_RATIO="$TRACE_RATIO")
+            [[ -n $TRACE_ENV ]] && { read -r -a extra <<< "$TRACE_ENV"; APP_ENV+=("${extra[@]}"); } ;;
         full) APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
                         NEXAFLOW_TRACES_SAMPLE_RATIO=1.0) ;;
         base) APP_DIR=$TRACE_BASE ;;
