@@ -60,7 +60,8 @@ public record FlowAnalyticsView(
             @Schema(required = true, description = "Calls still running whose last node this is (waiting at it)")
             long waiting,
             @Schema(description = "Gathers: median milliseconds from the answer that sent a caller here (for the "
-                    + "first gather, from the originate) to the input; null when nothing was pressed here")
+                    + "first gather, from the originate) to the input; null when nothing was pressed here",
+                    nullable = true)
             Long medianMs) {
     }
 
@@ -79,7 +80,7 @@ public record FlowAnalyticsView(
             @Schema(required = true) String from,
             @Schema(required = true) String to,
             @Schema(description = "As the diagram labels it: route digits and field names (`onTimeout`), joined; "
-                    + "null for `next`") String label,
+                    + "null for `next`", nullable = true) String label,
             @Schema(required = true, description = "Calls that went from `from` straight to `to` at least once")
             long calls) {
     }
