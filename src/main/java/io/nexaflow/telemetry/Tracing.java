@@ -1,6 +1,8 @@
 package io.nexaflow.telemetry;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,5 +29,15 @@ public class Tracing {
 
     public Tracer tracer() {
         return tracer;
+    }
+
+    /**
+     * Whether a span started now may be recorded: not under a parent the sampler dropped, since the samplers drop
+     * its children too (parent-based ones by the parent, ratio ones by the same trace id). The callback path asks
+     * first and skips building a span that would be dropped (bench/FINDINGS.md, "Tracing").
+     */
+    public static boolean mayRecord() {
+        SpanContext parent = Span.current().getSpanContext();
+        return !parent.isValid() || parent.isSampled();
     }
 }

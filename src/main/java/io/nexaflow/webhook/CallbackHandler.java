@@ -121,7 +121,7 @@ public class CallbackHandler {
     }
 
     public Uni<Answer> handle(String token, byte[] body) {
-        Span span = tracer.spanBuilder("callback").startSpan();
+        Span span = Tracing.mayRecord() ? tracer.spanBuilder("callback").startSpan() : Span.getInvalid();
         if (!span.isRecording()) {
             // Tracing off (or not sampled): nothing more than the no-op span on the hot path.
             return handle(token, body, span);

@@ -160,6 +160,47 @@ class TracingTest {
     }
 
     @Test
+    void aRequestsServerSpanFollowsTheCallersTraceparentAndHoldsItsRouteAndStatusButNoQuery() {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpan = "00f067aa0ba902b7";
+        Response placed = as("operator").header("traceparent", "00-" + trace + "-" + callerSpan + "-01")
+                .body(Map.of("from", FROM, "to", TO, "bridgeTo", BRIDGE)).post("/v1/calls?note=" + TO.substring(1));
+        placed.then().statusCode(202);
+        SpanData originate = await().atMost(Duration.ofSeconds(10))
+                .until(() -> find("originate", UUID.fromString(placed.path("id"))), Objects::nonNull);
+        SpanData server = awaitSpan(s -> s.getSpanId().equals(originate.getParentSpanId()));
+
+        assertThat(server.getTraceId()).isEqualTo(trace);
+        assertThat(server.getParentSpanId()).isEqualTo(callerSpan);
+        assertThat(server.getKind()).isEqualTo(SpanKind.SERVER);
+        assertThat(server.getName()).isEqualTo("POST /v1/calls");
+        assertThat(server.getAttributes().asMap()).isEqualTo(Map.of(
+                AttributeKey.stringKey("http.request.method"), "POST",
+                AttributeKey.stringKey("url.scheme"), "http",
+                AttributeKey.stringKey("url.path"), "/v1/calls",
+                AttributeKey.stringKey("http.route"), "/v1/calls",
+                AttributeKey.longKey("http.response.status_code"), 202L));
+    }
+
+    @Test
+    void aCallerWhoDidNotSampleIsFollowedAndQuarkusOwnEndpointsAreNotTraced() {
+        String unsampled = "5c0a2f3577b34da6a3ce929d0e0e4736";
+        as("auditor").header("traceparent", "00-" + unsampled + "-00f067aa0ba902b7-00").get("/v1/calls")
+                .then().statusCode(200);
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200);
+        // A refused request is a request too: its span has the status (and a later, sampled request is the
+        // barrier: the spans before it have been exported by the time it is).
+        io.restassured.RestAssured.given().get("/v1/calls").then().statusCode(401);
+        SpanData refused = awaitSpan(s -> s.getKind() == SpanKind.SERVER
+                && Long.valueOf(401).equals(s.getAttributes().get(AttributeKey.longKey("http.response.status_code"))));
+        assertThat(refused.getAttributes().get(AttributeKey.stringKey("url.path"))).isEqualTo("/v1/calls");
+
+        assertThat(exporter.getFinishedSpanItems()).noneMatch(s -> s.getTraceId().equals(unsampled));
+        assertThat(exporter.getFinishedSpanItems()).noneMatch(s -> String.valueOf(
+                s.getAttributes().get(AttributeKey.stringKey("url.path"))).startsWith("/q/"));
+    }
+
+    @Test
     void aRejectedCallbacksLogLineOnTheWritersThreadCarriesTheCallAndTheTrace() {
         LiveCalls.LiveCall call = calls.start(Flows.publishedSeed(), 1);
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
