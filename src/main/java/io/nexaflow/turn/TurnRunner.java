@@ -11,6 +11,8 @@ import io.nexaflow.expr.Scope;
 import io.nexaflow.request.BusinessApi;
 import io.nexaflow.request.OutboundRequest;
 import io.nexaflow.request.RequestOutcome;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -64,7 +66,7 @@ public class TurnRunner {
      * repeats its requests under the same keys and a POST is not applied twice by an API that honours them.
      */
     public CompletionStage<DataTurn.Progress.Finished> finish(DataTurn.Progress progress, String turnKey) {
-        return drive(progress, System.nanoTime() + budget.toNanos(), turnKey, 1);
+        return drive(progress, System.nanoTime() + budget.toNanos(), turnKey, 1, Context.current());
     }
 
     /** The key of a callback's turn: the call, the gather answered and its attempt. */
@@ -77,8 +79,12 @@ public class TurnRunner {
         return call + ":start";
     }
 
+    /**
+     * {@code traced} is the context the turn began in (the callback's span): each request's span is its child,
+     * the second and later ones too, though they are sent from the HTTP client's threads.
+     */
     private CompletionStage<DataTurn.Progress.Finished> drive(DataTurn.Progress progress, long deadline,
-                                                                String turnKey, int n) {
+                                                                String turnKey, int n, Context traced) {
         if (progress instanceof DataTurn.Progress.Finished finished) {
             return CompletableFuture.completedFuture(finished);
         }
@@ -87,7 +93,7 @@ public class TurnRunner {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             return drive(awaiting.turn().resume(DataTurn.Answer.failed("the turn's HTTP budget of "
-                    + budget.toMillis() + " ms is spent")), deadline, turnKey, n);
+                    + budget.toMillis() + " ms is spent")), deadline, turnKey, n, traced);
         }
         OutboundRequest outbound;
         try {
@@ -96,12 +102,18 @@ public class TurnRunner {
                     keyed(request, turnKey + ":" + request.node() + ":" + n), body(request.body()), timeout);
         } catch (RuntimeException e) {
             return drive(awaiting.turn().resume(DataTurn.Answer.failed("the request URL is not valid")), deadline,
-                    turnKey, n + 1);
+                    turnKey, n + 1, traced);
         }
-        return api.send(outbound)
-                .thenCompose(outcome -> drive(awaiting.turn().resume(answer(outcome)), deadline, turnKey, n + 1))
+        CompletionStage<RequestOutcome> sent;
+        try (io.opentelemetry.context.Scope current = Span.fromContext(traced).isRecording() ? traced.makeCurrent()
+                : io.opentelemetry.context.Scope.noop()) {
+            sent = api.send(outbound);
+        }
+        return sent
+                .thenCompose(outcome -> drive(awaiting.turn().resume(answer(outcome)), deadline, turnKey, n + 1,
+                        traced))
                 .exceptionallyCompose(e -> drive(awaiting.turn().resume(DataTurn.Answer.failed("request failed")),
-                        deadline, turnKey, n + 1));
+                        deadline, turnKey, n + 1, traced));
     }
 
     private static Map<String, String> keyed(DataTurn.Request request, String key) {

@@ -160,6 +160,43 @@ class TracingTest {
     }
 
     @Test
+    void everyRequestOfADataDrivenTurnIsAChildOfItsCallbacksSpan() throws java.io.IOException {
+        // A loopback business API that answers each lookup with a little JSON.
+        com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        api.createContext("/", exchange -> {
+            byte[] body = "{\"ok\": true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        api.start();
+        try {
+            String base = "http://127.0.0.1:" + api.getAddress().getPort();
+            String flow = Flows.create(Flows.parse("""
+                    {"start": "ask", "nodes": {
+                      "ask": {"type": "gather", "audioUrl": "https://cdn.example.com/menu.wav", "maxDigits": 1,
+                              "default": "first"},
+                      "first": {"type": "http", "method": "GET", "url": "%s/first", "next": "second", "onError": "bye"},
+                      "second": {"type": "http", "method": "GET", "url": "%s/second", "next": "third", "onError": "bye"},
+                      "third": {"type": "http", "method": "GET", "url": "%s/third", "next": "bye", "onError": "bye"},
+                      "bye": {"type": "hangup"}}}""".formatted(base, base, base)), true);
+            LiveCalls.LiveCall call = calls.start(flow, 1);
+            press(gatherAction(call.verb()), call.callId(), "1", "ch-1").then().statusCode(200);
+
+            SpanData callback = await().atMost(Duration.ofSeconds(10)).until(() -> find("callback", call.id()),
+                    Objects::nonNull);
+            List<SpanData> requests = await().atMost(Duration.ofSeconds(5)).until(() -> exporter
+                    .getFinishedSpanItems().stream().filter(s -> s.getName().equals("business-api request")
+                            && s.getTraceId().equals(callback.getTraceId())).toList(), r -> r.size() == 3);
+            assertThat(requests).extracting(SpanData::getParentSpanId).containsOnly(callback.getSpanId());
+        } finally {
+            api.stop(0);
+        }
+    }
+
+    @Test
     void aRequestsServerSpanFollowsTheCallersTraceparentAndHoldsItsRouteAndStatusButNoQuery() {
         String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
         String callerSpan = "00f067aa0ba902b7";
