@@ -6,14 +6,14 @@
 #   BENCH_ONLY=outage bash bench/run.sh  # only the outage phase (~1.5 min once built)
 #   BENCH_ONLY=data bash bench/run.sh    # only the data-driven flows phase (~5 min once built)
 #   BENCH_ONLY=dialer bash bench/run.sh  # only the campaign dialer phase (~3 min once built)
-#   BENCH_ONLY=tracing bash bench/run.sh # only tracing off vs on (~3 min once built); BENCH_TRACE_BASE=<the
+#   BENCH_ONLY=tracing bash bench/run.sh # only tracing off vs on (~15 min once built); BENCH_TRACE_BASE=<the
 #                                        # quarkus-app dir of a build of main> adds main's jar to the rounds
 #
 # Prints a table and writes bench/RESULTS.md; raw outputs of every tool land in bench/out/<timestamp>/.
 # Knobs (environment): BENCH_QUICK, BENCH_JAVA_OPTS, BENCH_CONNECTIONS, BENCH_CALLS, BENCH_RATE, BENCH_DB,
 # BENCH_KEEP_DB=1 (keep the database for inspection), BENCH_NO_BUILD=1 (use target/ as it is),
 # BENCH_JFR=1 (record a JFR of the callback phases into the out dir), BENCH_RESULTS (where to write RESULTS.md),
-# BENCH_ONLY=outage|data|dialer|tracing, BENCH_TRACE_BASE, BENCH_TRACE_CALLS, BENCH_TRACE_ROUNDS, BENCH_TRACE_RATIO, BENCH_TRACE_VARIANTS, BENCH_TRACE_ENV, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE,
+# BENCH_ONLY=outage|data|dialer|tracing, BENCH_TRACE_BASE, BENCH_TRACE_CALLS, BENCH_TRACE_ROUNDS, BENCH_TRACE_RATIO, BENCH_TRACE_VARIANTS, BENCH_TRACE_ENV, BENCH_TRACE_RATE, BENCH_TRACE_RATE_SECS, BENCH_TRACE_WARM, BENCH_OUTAGE_SECS, BENCH_OUTAGE_RATE, BENCH_OUTAGE_CALLS, BENCH_DATA_RATE,
 # BENCH_DATA_API_MS, BENCH_DIALER_CAMPAIGNS, BENCH_DIALER_CONTACTS, BENCH_DIALER_CPS, BENCH_DIALER_ROUNDS,
 # BENCH_DURABLE_POOL (the durable Express baseline's pg pool size).
 set -euo pipefail
@@ -66,15 +66,25 @@ ORIG_CONC=16
 TRACE_BASE=${BENCH_TRACE_BASE:-}
 # 80 callbacks a call (flow.json's ring); every variant's warm-up and saturation take fresh ones, about 25 s at up to
 # 8,000/s each: 4 variants x 2 rounds need ~16,000 calls. Too few and the rounds run dry (the summary says FAILED).
-TRACE_CALLS=${BENCH_TRACE_CALLS:-$([[ $QUICK == 1 ]] && echo 4000 || echo 18000)}
+TRACE_CALLS=${BENCH_TRACE_CALLS:-$([[ $QUICK == 1 ]] && echo 4000 || echo 24000)}
 # BENCH_TRACE_RATIO: the sample ratio of the 'on' variant (default: the service's own default, 0.1).
 TRACE_RATIO=${BENCH_TRACE_RATIO:-}
 # BENCH_TRACE_VARIANTS: which of off, on, full (and base, with BENCH_TRACE_BASE) to run.
 TRACE_VARIANTS=${BENCH_TRACE_VARIANTS:-}
 # BENCH_TRACE_ENV: more VAR=value settings for the 'on' variant (space-separated), to try a tracing setting.
+# Variants beyond off/on/full/base: 'baseon' is the base jar with tracing on; 'zero' is on with nothing sampled (the
+# fixed cost); 'exp<x>' is on plus the settings in BENCH_TRACE_EXP<X>_ENV (e.g. BENCH_TRACE_VARIANTS="off on exp1"
+# BENCH_TRACE_EXP1_ENV="A=1 B=2").
+# BENCH_TRACE_<VARIANT>_ENV adds settings to any variant (BENCH_TRACE_OFF_ENV="JAVA_TOOL_OPTIONS=-XX:...").
 TRACE_ENV=${BENCH_TRACE_ENV:-}
 TRACE_ROUNDS=${BENCH_TRACE_ROUNDS:-2}
-TRACE_WARM=$([[ $QUICK == 1 ]] && echo 5 || echo 10)
+# BENCH_TRACE_RATE: after each saturation window, this many callbacks/s for BENCH_TRACE_RATE_SECS (0: none), whose
+# CPU per callback is the steadier measure of what tracing costs.
+TRACE_RATE=${BENCH_TRACE_RATE:-$([[ $QUICK == 1 ]] && echo 0 || echo 800)}
+TRACE_RATE_SECS=${BENCH_TRACE_RATE_SECS:-15}
+# BENCH_TRACE_WARM: seconds of load before the measured windows. The JIT compiler takes tens of seconds of CPU on
+# these 2 cores in a new JVM's first minute (more with tracing's code to compile): too short a warm-up measures it.
+TRACE_WARM=${BENCH_TRACE_WARM:-$([[ $QUICK == 1 ]] && echo 5 || echo 60)}
 TRACE_SAT=$([[ $QUICK == 1 ]] && echo 6 || echo 15)
 ORIG_WARM=$([[ $QUICK == 1 ]] && echo 100 || echo 200)
 DB=${BENCH_DB:-nexaflow_bench}
@@ -490,8 +500,18 @@ tracing_phase() { # callback saturation, tracing off vs on (exported to a discar
             [[ -n $TRACE_ENV ]] && { read -r -a extra <<< "$TRACE_ENV"; APP_ENV+=("${extra[@]}"); } ;;
         full) APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
                         NEXAFLOW_TRACES_SAMPLE_RATIO=1.0) ;;
+        zero) APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+                        NEXAFLOW_TRACES_SAMPLE_RATIO=0) ;;
+        exp*) [[ -n $(printenv "BENCH_TRACE_${variant^^}_ENV") ]] \
+                || die "variant $variant needs BENCH_TRACE_${variant^^}_ENV (VAR=value settings on top of 'on')"
+              APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf) ;;
         base) APP_DIR=$TRACE_BASE ;;
+        baseon) APP_DIR=$TRACE_BASE  # the base jar with tracing on, as 'on'
+                APP_ENV+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf) ;;
       esac
+      # BENCH_TRACE_<VARIANT>_ENV: settings added to any one variant (a JFR recording, say).
+      extra=$(printenv "BENCH_TRACE_${variant^^}_ENV" || true)
+      [[ -n $extra ]] && { read -r -a extra <<< "$extra"; APP_ENV+=("${extra[@]}"); }
       log "tracing $variant, round $round"
       start_app "trace-$variant-$round"
       APP_ENV=("${saved[@]}"); APP_DIR=$ROOT/target/quarkus-app
@@ -504,6 +524,17 @@ tracing_phase() { # callback saturation, tracing off vs on (exported to a discar
       cpu_json "$c0" "$c1" "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1])).requests' "$OUT/trace-$variant-sat-$round.json")" \
         > "$OUT/trace-$variant-sat-$round-cpu.json"
       pool=$((pool + 2))
+      if (( TRACE_RATE > 0 )); then
+        # The same callbacks at a fixed rate below saturation: the CPU each costs the service, without the
+        # scheduling luck of a saturated 2-core machine (the group commit's batches are alike at one rate).
+        c0=$(cpu_ticks "$APP_PID")
+        RATE=$TRACE_RATE run_rate "trace-$variant-rate-$round" "http://127.0.0.1:$APP_PORT" chain \
+          "$OUT/pool-trace-$pool.txt" "$TRACE_RATE_SECS" "$OUT/pool-trace-$((pool + 1)).txt"
+        c1=$(cpu_ticks "$APP_PID")
+        cpu_json "$c0" "$c1" "$(node -pe 'const r = JSON.parse(require("fs").readFileSync(process.argv[1]));
+          r.answered + r.preRoll.answered' "$OUT/trace-$variant-rate-$round.json")" > "$OUT/trace-$variant-rate-$round-cpu.json"
+        pool=$((pool + 1))
+      fi
       stop_pid "$APP_PID"
     done
   done
