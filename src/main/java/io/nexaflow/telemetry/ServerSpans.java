@@ -27,10 +27,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * client (the REST client's spans to Nexafone), and is switched off for the HTTP server here (its tracing policy):
  * it works out some fifteen attributes of every request (the URL parsed, forwarded headers, the client's address)
  * before the sampler decides, and on the callback path that alone cost more than the 5% of throughput tracing may
- * take (bench/FINDINGS.md, "Tracing"). Here a request that
- * is not sampled costs a span id and the context attached (so its children follow the decision, and its log lines
- * carry the trace id); a sampled one gets the method, scheme, path, route and status, never the query string
- * (the callback's carries its state token).
+ * take (bench/FINDINGS.md, "Tracing"). Here a request that is not sampled costs a span id and the context attached
+ * (so its children follow the decision, and its log lines carry the trace id); a sampled one gets the method,
+ * scheme, path, route and status, never the query string (the callback's carries its state token).
  */
 @Singleton
 public class ServerSpans implements HttpServerOptionsCustomizer {
